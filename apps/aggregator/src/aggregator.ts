@@ -1,0 +1,86 @@
+import type { Config } from "@outcry/core";
+import type { Database } from "@outcry/db";
+import { createWorkerRedis, SIGNALS_QUEUE, type SignalBatchJob, signalBatchBackoff } from "@outcry/queue";
+import { Worker } from "bullmq";
+import type { Logger } from "pino";
+import { Counter, Histogram, type Registry } from "prom-client";
+import { type BatchOutcome, processSignalBatch } from "./process-signal-batch.ts";
+
+export interface AggregatorOptions {
+  config: Config;
+  database: Database;
+  redisUrl: string;
+  logger: Logger;
+  registry?: Registry;
+  /**
+   * How long a job's lock lasts: a worker that dies mid-batch gives the batch back after this.
+   * BullMQ's 30 s default suits production; tests shorten it.
+   */
+  lockDurationMs?: number;
+}
+
+export interface Aggregator {
+  /** Waits for the batches in hand, then disconnects. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts the BullMQ worker that applies signal batches to the counts. */
+export function startAggregator(options: AggregatorOptions): Aggregator {
+  const { config, database, logger: parent } = options;
+  const logger = parent.child({ component: "aggregator" });
+  const registers = options.registry ? [options.registry] : [];
+  const applied = new Counter({
+    name: "outcry_signal_batches_total",
+    help: "Signal batches processed, by result (applied, duplicate).",
+    labelNames: ["result"] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: "outcry_signal_batch_seconds",
+    help: "Time to apply one signal batch to Postgres.",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers,
+  });
+
+  const connection = createWorkerRedis(options.redisUrl);
+  const worker = new Worker<SignalBatchJob, BatchOutcome>(
+    SIGNALS_QUEUE,
+    async (job) => {
+      const stop = duration.startTimer();
+      const outcome = await processSignalBatch(database.db, job.data);
+      stop();
+      applied.inc({ result: outcome.applied ? "applied" : "duplicate" });
+      if (!outcome.applied) logger.info({ jobId: job.id }, "batch already applied; redelivery ignored");
+      return outcome;
+    },
+    {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: config.aggregatorConcurrency,
+      ...(options.lockDurationMs
+        ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
+        : {}),
+      // Stalled batches (their worker died) go back to the queue however often that happens.
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
+      settings: { backoffStrategy: (attemptsMade: number) => signalBatchBackoff(attemptsMade) },
+    },
+  );
+  worker.on("failed", (job, error) => {
+    logger.warn(
+      { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error },
+      "signal batch failed; will retry",
+    );
+  });
+  worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        connection.disconnect();
+      })();
+      return closing;
+    },
+  };
+}

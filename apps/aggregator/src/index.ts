@@ -1,0 +1,2 @@
+export { type Aggregator, type AggregatorOptions, startAggregator } from "./aggregator.ts";
+export { type BatchOutcome, processSignalBatch } from "./process-signal-batch.ts";

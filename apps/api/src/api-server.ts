@@ -1,0 +1,92 @@
+import type { Server } from "node:http";
+import { type ServerType, serve } from "@hono/node-server";
+import type { CatalogIndex, Config } from "@outcry/core";
+import type { Database } from "@outcry/db";
+import { createSignalsQueue, SignalBatcher } from "@outcry/queue";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { newApp } from "./app.ts";
+import { IntakeGuard } from "./intake/intake-guard.ts";
+import { ReportIntake } from "./intake/report-intake.ts";
+import { createApiMetrics } from "./metrics.ts";
+
+export interface ApiServerOptions {
+  config: Config;
+  database: Database;
+  /** Fail-fast connection (see createProducerRedis): intake answers 503 rather than hang. */
+  redis: Redis;
+  catalog: () => CatalogIndex;
+  reporterKeySecret: string;
+  logger: Logger;
+}
+
+export interface ApiServer {
+  /** Where it listens, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
+  /** Stops accepting, finishes in-flight requests, then writes pending signals. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP api: report intake and queries. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { config, database, redis, logger } = options;
+  const queue = createSignalsQueue(redis, config.queuePrefix);
+  const batcher = new SignalBatcher(queue, {
+    maxWaitMs: config.intakeBatchMaxWaitMs,
+    maxSize: config.intakeBatchMaxSize,
+  });
+  const guard = new IntakeGuard(redis, {
+    keyPrefix: config.queuePrefix,
+    limitPerMinute: config.rateLimitPerMinute,
+    dedupeMs: config.reportDedupeMs,
+  });
+  const app = newApp({
+    catalog: options.catalog,
+    intake: new ReportIntake({
+      catalog: options.catalog,
+      guard,
+      batcher,
+      reporterKeySecret: options.reporterKeySecret,
+    }),
+    db: database.db,
+    readiness: {
+      postgres: () => database.ping(),
+      redis: async () => {
+        await redis.ping();
+      },
+    },
+    logger: logger.child({ component: "api" }),
+    logRequests: config.logRequests,
+    trustProxyHops: config.trustProxyHops,
+    metrics: createApiMetrics(),
+  });
+
+  const server: ServerType = await new Promise((resolve) => {
+    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(listening),
+    );
+  });
+  const http = server as Server;
+  // Slow or idle clients must not hold sockets forever (a slow-body client is cut off).
+  http.requestTimeout = 10_000;
+  http.headersTimeout = 5_000;
+  const address = http.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeIdleConnections();
+        });
+        await batcher.close();
+        await queue.close();
+      })();
+      return closing;
+    },
+  };
+}

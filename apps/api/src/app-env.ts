@@ -1,0 +1,24 @@
+import type { HttpBindings } from "@hono/node-server";
+import type { CatalogIndex } from "@outcry/core";
+import type { Db } from "@outcry/db";
+import type { Logger } from "pino";
+import type { ReportIntake } from "./intake/report-intake.ts";
+import type { ApiMetrics } from "./metrics.ts";
+
+/** What the routes need from the outside world; production and tests build it the same way. */
+export interface ApiDeps {
+  catalog: () => CatalogIndex;
+  intake: ReportIntake;
+  db: Db;
+  /** Named dependency checks for /readyz; each resolves when its dependency answers. */
+  readiness: Record<string, () => Promise<void>>;
+  logger: Logger;
+  logRequests: boolean;
+  trustProxyHops: number;
+  metrics: ApiMetrics;
+}
+
+export type AppEnv = {
+  Bindings: HttpBindings;
+  Variables: { deps: ApiDeps; requestId: string };
+};

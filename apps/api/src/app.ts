@@ -1,0 +1,119 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { DependencyUnavailableError } from "@outcry/core";
+import { isDatabaseUnavailable } from "@outcry/db";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { z } from "zod";
+import type { ApiDeps, AppEnv } from "./app-env.ts";
+import { ApiError, type ErrorCode, statusOf } from "./errors.ts";
+import { registerHealthz } from "./routes/health/healthz.ts";
+import { registerMetrics } from "./routes/health/metrics.ts";
+import { registerReadyz } from "./routes/health/readyz.ts";
+import { registerCreateReport } from "./routes/reports/create.ts";
+import { registerListServices } from "./routes/services/list.ts";
+import { registerServiceSeries } from "./routes/services/series.ts";
+
+/** Seconds a client should wait before retrying while a dependency is down. */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** Builds the HTTP app: production and tests both use this, with real dependencies. */
+export function newApp(deps: ApiDeps): App {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    const started = performance.now();
+    await next();
+    if (deps.logRequests) {
+      deps.logger.info(
+        {
+          requestId: c.get("requestId"),
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        "request",
+      );
+    }
+  });
+
+  registerHealthz(app);
+  registerReadyz(app);
+  registerMetrics(app);
+  registerCreateReport(app);
+  registerListServices(app);
+  registerServiceSeries(app);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Outcry API",
+      version: "1",
+      description: "Public outage reports and social signals, counted per service, region and minute.",
+    },
+  });
+
+  app.notFound((c) =>
+    errorJson(c, new ApiError({ code: "not_found", message: `no route ${c.req.method} ${c.req.path}` })),
+  );
+  app.onError((error, c) => errorJson(c, toApiError(error, c)));
+  return app;
+}
+
+/** Turns a zod failure on any request part into a 400 naming the field. */
+function validationHook(result: { success: boolean; error?: z.ZodError; target: string }) {
+  if (result.success || !result.error) return;
+  const issue = result.error.issues[0];
+  const path = issue?.path.map(String) ?? [];
+  const unrecognized = issue?.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+  const field = unrecognized ?? (path.length > 0 ? path.join(".") : result.target);
+  const message =
+    issue?.code === "unrecognized_keys"
+      ? `unknown field "${unrecognized}"`
+      : `${field}: ${issue?.message ?? "invalid"}`;
+  throw new ApiError({ code: "invalid_request", message, field });
+}
+
+function toApiError(error: Error, c: Context<AppEnv>): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DependencyUnavailableError || isDatabaseUnavailable(error)) {
+    const dependency = error instanceof DependencyUnavailableError ? error.dependency : "postgres";
+    c.get("deps").logger.warn({ err: error, requestId: c.get("requestId") }, `${dependency} unavailable`);
+    return new ApiError({
+      code: "unavailable",
+      message: `${dependency} is unavailable; retry shortly`,
+      retryAfter: UNAVAILABLE_RETRY_AFTER_S,
+    });
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const code: ErrorCode =
+      error.status === 413
+        ? "payload_too_large"
+        : error.status === 415
+          ? "unsupported_media_type"
+          : "invalid_request";
+    return new ApiError({ code, message: error.message });
+  }
+  c.get("deps").logger.error({ err: error, requestId: c.get("requestId") }, "unhandled error");
+  return new ApiError({ code: "internal", message: "internal error" });
+}
+
+function errorJson(c: Context<AppEnv>, error: ApiError) {
+  if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+  return c.json(
+    {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.field ? { field: error.field } : {}),
+        requestId: c.get("requestId"),
+      },
+    },
+    statusOf(error.code),
+  );
+}

@@ -1,0 +1,85 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "@outcry/core";
+import { openDatabase } from "@outcry/db";
+import { createLogger } from "./logger.ts";
+import { RedisServerMissingError } from "./redis-server.ts";
+import { ROLES, type Role, startSystem } from "./system.ts";
+
+const USAGE = `usage: outcry <command> [options]
+
+commands:
+  start [--role all|api|aggregator]   run Outcry (default role: all, or OUTCRY_ROLE)
+  migrate                             apply database migrations and exit
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { role: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+
+  switch (command) {
+    case "migrate": {
+      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      await database.migrate();
+      await database.close();
+      logger.info({ database: `${database.driver} ${database.location}` }, "migrations applied");
+      return 0;
+    }
+    case "start": {
+      const role = values.role ?? process.env.OUTCRY_ROLE ?? "all";
+      if (!ROLES.includes(role as Role)) {
+        process.stderr.write(`outcry: --role must be one of ${ROLES.join(", ")} (got "${role}")\n`);
+        return 2;
+      }
+      const system = await startSystem(config, role as Role, logger);
+      await waitForSignal();
+      logger.info("shutting down");
+      // A stuck dependency must not keep the process alive forever.
+      setTimeout(() => {
+        logger.error("shutdown took too long; exiting");
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
+      await system.close();
+      logger.info("stopped");
+      return 0;
+    }
+    default:
+      process.stderr.write(`outcry: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return new Promise((resolve) =>
+    controller.signal.addEventListener("abort", () => resolve(), { once: true }),
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof RedisServerMissingError) {
+      process.stderr.write(`outcry: ${error.message}\n`);
+    } else {
+      process.stderr.write(
+        `outcry: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    }
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+
+export class RedisServerMissingError extends Error {
+  override name = "RedisServerMissingError";
+  constructor(bin: string) {
+    super(
+      `redis-server was not found (REDIS_SERVER_BIN=${bin}). Outcry needs Redis 6.2 or newer. Either install it ` +
+        "(Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) " +
+        "or point REDIS_URL at a Redis you run.",
+    );
+  }
+}
+
+export interface SupervisedRedis {
+  readonly url: string;
+  readonly dir: string;
+  /** Stops the server (it rewrites nothing: the AOF is already on disk). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a private redis-server for the quickstart and keeps it running: data (AOF, fsync on every
+ * write, so an acknowledged report survives a crash of Redis itself) lives in the data folder; a
+ * crash is restarted on the same port, so clients reconnect by themselves.
+ */
+export async function startSupervisedRedis(options: {
+  bin: string;
+  dataDir: string;
+  logger: Logger;
+}): Promise<SupervisedRedis> {
+  const logger = options.logger.child({ component: "redis-server" });
+  const dir = resolve(options.dataDir, "redis");
+  mkdirSync(dir, { recursive: true });
+  await stopLeftover(join(dir, "redis.pid"), logger);
+
+  const port = await freePort();
+  const args = [
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--dir",
+    dir,
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "always",
+    "--save",
+    "",
+    // BullMQ loses jobs under eviction; refuse writes instead when memory runs out.
+    "--maxmemory-policy",
+    "noeviction",
+    "--daemonize",
+    "no",
+    "--pidfile",
+    join(dir, "redis.pid"),
+    "--logfile",
+    join(dir, "redis.log"),
+  ];
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restarts = 0;
+
+  const launch = () =>
+    new Promise<ChildProcess>((resolveLaunch, reject) => {
+      const proc = spawn(options.bin, args, { stdio: "ignore" });
+      proc.once("error", (error: NodeJS.ErrnoException) =>
+        reject(error.code === "ENOENT" ? new RedisServerMissingError(options.bin) : error),
+      );
+      proc.once("spawn", () => resolveLaunch(proc));
+      proc.once("exit", (code, signal) => {
+        if (stopping || child !== proc) return;
+        restarts += 1;
+        const delay = Math.min(10_000, 250 * 2 ** Math.min(restarts, 6));
+        logger.error({ code, signal, restartInMs: delay }, "redis-server exited; restarting");
+        setTimeout(() => {
+          if (stopping) return;
+          launch()
+            .then((next) => {
+              child = next;
+            })
+            .catch((error) => logger.error({ err: error }, "redis-server restart failed"));
+        }, delay).unref();
+      });
+    });
+
+  child = await launch();
+  const url = `redis://127.0.0.1:${port}`;
+  await waitForPing(url, child, join(dir, "redis.log"));
+  logger.info({ url, dir }, "redis-server started");
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    dir,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        const proc = child;
+        if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+        const exited = new Promise<void>((done) => proc.once("exit", () => done()));
+        proc.kill("SIGTERM");
+        const killer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(killer);
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function waitForPing(url: string, proc: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) {
+      const tail = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-5).join("\n") : "";
+      throw new Error(`redis-server exited with code ${proc.exitCode} at start-up:\n${tail}`);
+    }
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on("error", () => {}); // refused until the server listens; connect() reports it
+    try {
+      await client.connect();
+      if ((await client.ping()) === "PONG") return;
+    } catch {
+      // not up yet
+    } finally {
+      client.disconnect();
+    }
+    await sleep(50);
+  }
+  throw new Error(`redis-server did not answer at ${url} within 15 s`);
+}
+
+/** A previous run killed without cleanup can leave its redis-server holding the data folder. */
+async function stopLeftover(pidFile: string, logger: Logger): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isRedisServer(pid)) return;
+  logger.warn({ pid }, "stopping a redis-server left over from a previous run");
+  process.kill(pid, "SIGTERM");
+  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100) await sleep(100);
+}
+
+function isRedisServer(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server");
+  } catch {
+    // No /proc (macOS): the pid may belong to anything by now, so leave it alone.
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,102 @@
+import { startAggregator } from "@outcry/aggregator";
+import { startApiServer } from "@outcry/api";
+import { CatalogIndex, type Config, loadSeedCatalog } from "@outcry/core";
+import { listServices, openDatabase, upsertServices } from "@outcry/db";
+import { createProducerRedis } from "@outcry/queue";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { type SupervisedRedis, startSupervisedRedis } from "./redis-server.ts";
+import { reporterKeySecret } from "./reporter-secret.ts";
+
+export const ROLES = ["all", "api", "aggregator"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RunningSystem {
+  readonly apiUrl: string | undefined;
+  /** Stops in dependency order: intake first, then workers, then stores. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts the parts `role` names on the configured (or embedded) Postgres and Redis. */
+export async function startSystem(config: Config, role: Role, logger: Logger): Promise<RunningSystem> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) {
+      await closer().catch((error) => logger.error({ err: error }, "error while stopping"));
+    }
+  };
+  try {
+    let supervised: SupervisedRedis | undefined;
+    if (!config.redisUrl) {
+      supervised = await startSupervisedRedis({
+        bin: config.redisServerBin,
+        dataDir: config.dataDir,
+        logger,
+      });
+      closers.push(() => supervised?.stop() ?? Promise.resolve());
+    }
+    const redisUrl = config.redisUrl ?? (supervised as SupervisedRedis).url;
+
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      applicationName: `outcry-${role}`,
+    });
+    closers.push(() => database.close());
+    await database.migrate();
+    await upsertServices(database.db, loadSeedCatalog());
+    const catalog = new CatalogIndex(await listServices(database.db));
+
+    let apiUrl: string | undefined;
+    if (role === "all" || role === "aggregator") {
+      const aggregator = startAggregator({ config, database, redisUrl, logger });
+      closers.push(() => aggregator.close());
+    }
+    if (role === "all" || role === "api") {
+      const redis = createProducerRedis(redisUrl);
+      closers.push(async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      });
+      await ready(redis);
+      const secret = reporterKeySecret(config.reporterKeySecret, config.dataDir);
+      const api = await startApiServer({
+        config,
+        database,
+        redis,
+        catalog: () => catalog,
+        reporterKeySecret: secret.secret,
+        logger,
+      });
+      closers.push(() => api.close());
+      apiUrl = api.url;
+    }
+
+    logger.info(
+      {
+        role,
+        api: apiUrl,
+        database: `${database.driver} ${database.location}`,
+        redis: supervised
+          ? `supervised redis-server ${supervised.url} (data in ${supervised.dir})`
+          : redisUrl,
+        services: catalog.size,
+      },
+      apiUrl ? `Outcry is listening on ${apiUrl}` : "Outcry is running",
+    );
+    return { apiUrl, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function ready(redis: Redis): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("Redis did not become ready within 10 s")), 10_000);
+    redis.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every setting Outcry reads from the environment, with its default. README's configuration table
+ * mirrors this schema.
+ */
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default("./.data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  REDIS_SERVER_BIN: z.string().min(1).default("redis-server"),
+  REPORTER_KEY_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  TRUST_PROXY: z
+    .union([z.enum(["false", "true"]), z.string().regex(/^\d+$/, "must be false, true or a hop count")])
+    .default("false")
+    .transform((value) => (value === "false" ? 0 : value === "true" ? 1 : Number(value))),
+  RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+  REPORT_DEDUPE_MINUTES: positiveInt.default(15),
+  INTAKE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  // A batch is one multi-row insert: 5,000 signals stay under Postgres's 65,535 bind parameters.
+  INTAKE_BATCH_MAX_SIZE: positiveInt.max(5_000).default(500),
+  AGGREGATOR_CONCURRENCY: positiveInt.max(256).default(8),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]+$/)
+    .default("outcry"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_REQUESTS: booleanish.default(true),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof EnvSchema>) {
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    redisServerBin: env.REDIS_SERVER_BIN,
+    reporterKeySecret: env.REPORTER_KEY_SECRET,
+    /** How many proxies in front of the api append to X-Forwarded-For; 0 trusts none. */
+    trustProxyHops: env.TRUST_PROXY,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    reportDedupeMs: env.REPORT_DEDUPE_MINUTES * 60_000,
+    intakeBatchMaxWaitMs: env.INTAKE_BATCH_MAX_WAIT_MS,
+    intakeBatchMaxSize: env.INTAKE_BATCH_MAX_SIZE,
+    aggregatorConcurrency: env.AGGREGATOR_CONCURRENCY,
+    queuePrefix: env.QUEUE_PREFIX,
+    logLevel: env.LOG_LEVEL,
+    logRequests: env.LOG_REQUESTS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** Thrown by loadConfig with every problem found, one per line, so all can be fixed at once. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+    this.problems = problems;
+  }
+}
+
+/** Reads and validates the environment once; empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(EnvSchema.shape)
+      .map((key) => [key, env[key]] as const)
+      .filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = EnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) =>
+          `${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(relevant[String(issue.path[0])])})`,
+      ),
+    );
+  }
+  return toConfig(parsed.data);
+}
+
+/** Names of every environment variable loadConfig reads, for docs and tests. */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);

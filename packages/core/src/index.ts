@@ -1,0 +1,18 @@
+export { CatalogIndex } from "./catalog/catalog-index.ts";
+export { loadSeedCatalog } from "./catalog/seed-catalog.ts";
+export { CONFIG_VARIABLES, type Config, ConfigError, loadConfig } from "./config.ts";
+export { DependencyUnavailableError } from "./errors.ts";
+export { RegionCode, regionName, SubdivisionCode, UNKNOWN_REGION } from "./region.ts";
+export { MAX_REPORT_BODY_BYTES, ReportInput } from "./report.ts";
+export { Catalog, ProblemType, Service, ServiceCategory, ServiceSlug } from "./service.ts";
+export { Signal, SignalSource } from "./signal.ts";
+export {
+  alignDown,
+  DAY_MS,
+  HOUR_MS,
+  hourBucket,
+  MINUTE_MS,
+  minuteBucket,
+  SeriesStep,
+  STEP_MS,
+} from "./time-bucket.ts";

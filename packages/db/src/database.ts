@@ -1,0 +1,91 @@
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema/index.ts";
+
+/** The query surface shared by both drivers: every query in this package takes a Db. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly driver: "postgres" | "pglite";
+  /** Where it is, without credentials, for start-up logs. */
+  readonly location: string;
+  /** Applies the committed drizzle-kit migrations that have not run yet. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; when absent, embedded PGlite stores its files in `dataDir`. */
+  url?: string | undefined;
+  dataDir: string;
+  maxConnections?: number;
+  /** Shown in pg_stat_activity, so operators can tell the roles apart. */
+  applicationName?: string;
+}
+
+const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
+
+/** Opens Postgres (postgres.js) or embedded PGlite behind the same drizzle interface. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): Database {
+  const client = postgres(url, {
+    max: options.maxConnections ?? 10,
+    // Fail fast when the server is unreachable so callers can answer 503 instead of hanging.
+    connect_timeout: 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? "outcry" },
+  });
+  const db = drizzlePostgres({ client, schema });
+  const location = new URL(url);
+  location.password = "";
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    driver: "postgres",
+    location: location.toString(),
+    migrate: () => migratePostgres(db, { migrationsFolder }),
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => {
+      closing ??= client.end({ timeout: 5 });
+      return closing;
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const path = `${dataDir}/pglite`;
+  mkdirSync(path, { recursive: true });
+  const client = await PGlite.create(path);
+  const db = drizzlePglite({ client, schema });
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    driver: "pglite",
+    location: path,
+    migrate: () => migratePglite(db, { migrationsFolder }),
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => {
+      closing ??= client.close();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { Catalog, Service } from "@outcry/core";
+import { asc, sql } from "drizzle-orm";
+import type { Db } from "../database.ts";
+import { services } from "../schema/index.ts";
+
+/** Writes the catalog's services, updating the ones that exist; services not named are kept. */
+export async function upsertServices(db: Db, catalog: Catalog): Promise<void> {
+  if (catalog.length === 0) return;
+  await db
+    .insert(services)
+    .values(
+      catalog.map((service) => ({
+        slug: service.slug,
+        name: service.name,
+        category: service.category,
+        homepage: service.homepage ?? null,
+        countries: service.countries,
+        aliases: service.aliases,
+        keywords: service.keywords,
+        problems: service.problems,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: services.slug,
+      set: {
+        name: sql`excluded.name`,
+        category: sql`excluded.category`,
+        homepage: sql`excluded.homepage`,
+        countries: sql`excluded.countries`,
+        aliases: sql`excluded.aliases`,
+        keywords: sql`excluded.keywords`,
+        problems: sql`excluded.problems`,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+/** Every service in the catalog, by slug. */
+export async function listServices(db: Db): Promise<Service[]> {
+  const rows = await db.select().from(services).orderBy(asc(services.slug));
+  return rows.map((row) => ({
+    slug: row.slug,
+    name: row.name,
+    category: row.category as Service["category"],
+    ...(row.homepage ? { homepage: row.homepage } : {}),
+    countries: row.countries,
+    aliases: row.aliases,
+    keywords: row.keywords,
+    problems: row.problems,
+  }));
+}

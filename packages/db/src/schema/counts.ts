@@ -1,0 +1,33 @@
+import { integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { signalSource } from "./signal-source.ts";
+
+/*
+ * Signal counts per service x region x source x bucket. The primary key leads with service and
+ * bucket because every read is "one service over a time range": a 24-hour read touches 1,440 index
+ * ranges' worth of rows however long the history is. Global figures are sums at read time.
+ * Hour rollups are written in the same transaction as minutes, so long ranges read 60x fewer rows.
+ */
+
+export const countsMinute = pgTable(
+  "counts_minute",
+  {
+    service: text("service").notNull(),
+    bucket: timestamp("bucket", { withTimezone: true }).notNull(),
+    region: text("region").notNull(),
+    source: signalSource("source").notNull(),
+    count: integer("count").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.service, table.bucket, table.region, table.source] })],
+);
+
+export const countsHour = pgTable(
+  "counts_hour",
+  {
+    service: text("service").notNull(),
+    bucket: timestamp("bucket", { withTimezone: true }).notNull(),
+    region: text("region").notNull(),
+    source: signalSource("source").notNull(),
+    count: integer("count").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.service, table.bucket, table.region, table.source] })],
+);

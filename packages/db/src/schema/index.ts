@@ -1,0 +1,5 @@
+export { appliedBatches } from "./applied-batches.ts";
+export { countsHour, countsMinute } from "./counts.ts";
+export { reports } from "./reports.ts";
+export { type ProblemTypeRow, services } from "./services.ts";
+export { signalSource } from "./signal-source.ts";

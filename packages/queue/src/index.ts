@@ -1,0 +1,10 @@
+export { SIGNAL_BATCH_JOB, SIGNALS_QUEUE } from "./names.ts";
+export { createProducerRedis, createWorkerRedis } from "./redis-connection.ts";
+export {
+  SIGNAL_BATCH_ATTEMPTS,
+  SIGNAL_BATCH_MAX_BACKOFF_MS,
+  SignalBatchJob,
+  signalBatchBackoff,
+} from "./signal-batch-job.ts";
+export { SignalBatcher, type SignalBatcherOptions } from "./signal-batcher.ts";
+export { createSignalsQueue } from "./signals-queue.ts";

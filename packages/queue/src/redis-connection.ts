@@ -1,0 +1,25 @@
+import { Redis, type RedisOptions } from "ioredis";
+
+/**
+ * Producers fail fast: with no connection a command errors at once (the api answers 503) instead
+ * of waiting in an offline queue while the client's request hangs.
+ */
+export function createProducerRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    enableAutoPipelining: true,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...options,
+  });
+}
+
+/** Workers wait patiently: BullMQ requires maxRetriesPerRequest null for blocking commands. */
+export function createWorkerRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...options,
+  });
+}
