@@ -12,11 +12,6 @@ export interface AggregatorOptions {
   redisUrl: string;
   logger: Logger;
   registry?: Registry;
-  /**
-   * How long a job's lock lasts: a worker that dies mid-batch gives the batch back after this.
-   * BullMQ's 30 s default suits production; tests shorten it.
-   */
-  lockDurationMs?: number;
 }
 
 export interface Aggregator {
@@ -57,9 +52,9 @@ export function startAggregator(options: AggregatorOptions): Aggregator {
       connection,
       prefix: config.queuePrefix,
       concurrency: config.aggregatorConcurrency,
-      ...(options.lockDurationMs
-        ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
-        : {}),
+      // A worker that dies mid-batch holds its lock until it expires; then the batch is redelivered.
+      lockDuration: config.aggregatorLockMs,
+      stalledInterval: config.aggregatorLockMs,
       // Stalled batches (their worker died) go back to the queue however often that happens.
       maxStalledCount: Number.MAX_SAFE_INTEGER,
       settings: { backoffStrategy: (attemptsMade: number) => signalBatchBackoff(attemptsMade) },

@@ -31,6 +31,8 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config, database, redis, logger } = options;
   const queue = createSignalsQueue(redis, config.queuePrefix);
+  // While Redis is down every reconnect attempt errors; intake answers 503 meanwhile.
+  queue.on("error", (error) => logger.warn({ component: "api", err: error }, "signals queue: redis error"));
   const batcher = new SignalBatcher(queue, {
     maxWaitMs: config.intakeBatchMaxWaitMs,
     maxSize: config.intakeBatchMaxSize,

@@ -2,8 +2,7 @@ import { startAggregator } from "@outcry/aggregator";
 import { startApiServer } from "@outcry/api";
 import { CatalogIndex, type Config, loadSeedCatalog } from "@outcry/core";
 import { listServices, openDatabase, upsertServices } from "@outcry/db";
-import { createProducerRedis } from "@outcry/queue";
-import type { Redis } from "ioredis";
+import { createProducerRedis, redisReady } from "@outcry/queue";
 import type { Logger } from "pino";
 import { type SupervisedRedis, startSupervisedRedis } from "./redis-server.ts";
 import { reporterKeySecret } from "./reporter-secret.ts";
@@ -54,10 +53,11 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     }
     if (role === "all" || role === "api") {
       const redis = createProducerRedis(redisUrl);
+      redis.on("error", (error) => logger.warn({ component: "api", err: error }, "redis connection error"));
       closers.push(async () => {
         await redis.quit().catch(() => redis.disconnect());
       });
-      await ready(redis);
+      await redisReady(redis);
       const secret = reporterKeySecret(config.reporterKeySecret, config.dataDir);
       const api = await startApiServer({
         config,
@@ -88,15 +88,4 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     await close();
     throw error;
   }
-}
-
-function ready(redis: Redis): Promise<void> {
-  if (redis.status === "ready") return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("Redis did not become ready within 10 s")), 10_000);
-    redis.once("ready", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

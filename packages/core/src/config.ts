@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   // A batch is one multi-row insert: 5,000 signals stay under Postgres's 65,535 bind parameters.
   INTAKE_BATCH_MAX_SIZE: positiveInt.max(5_000).default(500),
   AGGREGATOR_CONCURRENCY: positiveInt.max(256).default(8),
+  AGGREGATOR_LOCK_MS: positiveInt.min(1_000).default(30_000),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.{}-]+$/)
@@ -61,6 +62,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     intakeBatchMaxWaitMs: env.INTAKE_BATCH_MAX_WAIT_MS,
     intakeBatchMaxSize: env.INTAKE_BATCH_MAX_SIZE,
     aggregatorConcurrency: env.AGGREGATOR_CONCURRENCY,
+    /** A batch held by a worker that died is handed to another after this long. */
+    aggregatorLockMs: env.AGGREGATOR_LOCK_MS,
     queuePrefix: env.QUEUE_PREFIX,
     logLevel: env.LOG_LEVEL,
     logRequests: env.LOG_REQUESTS,

@@ -23,3 +23,19 @@ export function createWorkerRedis(url: string, options: RedisOptions = {}): Redi
     ...options,
   });
 }
+
+/** Resolves once a connection is ready for commands; fail-fast clients refuse them before that. */
+export function redisReady(redis: Redis, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(new Error(`Redis did not become ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
+}

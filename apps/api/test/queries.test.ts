@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "./api-harness.ts";
+
+describe("query routes", () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  const get = (path: string) => fetch(`${api.url}${path}`);
+
+  it("lists the catalog with each service's problem types", async () => {
+    const response = await get("/v1/services");
+    expect(response.status).toBe(200);
+    const { services } = await response.json();
+    expect(services.length).toBeGreaterThanOrEqual(100);
+    expect(services.find((service: { slug: string }) => service.slug === "spotify").problems).toEqual(
+      expect.arrayContaining([{ id: "playback", label: expect.any(String) }]),
+    );
+  });
+
+  it("serves a zero-filled series with the requested bounds", async () => {
+    const response = await get(
+      "/v1/services/spotify/series?from=2025-04-16T08:00:00Z&to=2025-04-16T09:00:00Z&step=15m",
+    );
+    expect(response.status).toBe(200);
+    const series = await response.json();
+    expect(series).toMatchObject({
+      from: "2025-04-16T08:00:00.000Z",
+      to: "2025-04-16T09:00:00.000Z",
+      step: "15m",
+      region: null,
+    });
+    expect(series.points).toHaveLength(4);
+    expect(series.points[0]).toEqual({ t: "2025-04-16T08:00:00.000Z", count: 0 });
+  });
+
+  it("takes epoch seconds as well as ISO 8601", async () => {
+    const from = Date.parse("2025-04-16T08:00:00Z") / 1000;
+    const series = await (
+      await get(`/v1/services/spotify/series?from=${from}&to=${from + 600}&step=5m`)
+    ).json();
+    expect(series.points.map((point: { t: string }) => point.t)).toEqual([
+      "2025-04-16T08:00:00.000Z",
+      "2025-04-16T08:05:00.000Z",
+    ]);
+  });
+
+  it.each([
+    ["/v1/services/nosuch/series", 404, "slug"],
+    ["/v1/services/spotify/series?step=2m", 400, "step"],
+    ["/v1/services/spotify/series?from=yesterday", 400, "from"],
+    ["/v1/services/spotify/series?region=XX", 400, "region"],
+    ["/v1/services/spotify/series?source=tv", 400, "source"],
+    ["/v1/services/spotify/series?from=2025-04-16T09:00:00Z&to=2025-04-16T08:00:00Z", 400, "from"],
+    ["/v1/services/spotify/series?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z&step=1m", 400, "step"],
+  ])("%s answers %i naming %s", async (path, status, field) => {
+    const response = await get(path);
+    expect(response.status).toBe(status);
+    expect((await response.json()).error.field).toBe(field);
+  });
+
+  it("answers unknown routes with the JSON error shape", async () => {
+    const response = await get("/v1/nothing");
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.code).toBe("not_found");
+  });
+
+  it("documents every route in the generated OpenAPI document", async () => {
+    const document = await (await get("/openapi.json")).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/reports",
+        "/v1/services",
+        "/v1/services/{slug}/series",
+        "/healthz",
+        "/readyz",
+      ]),
+    );
+  });
+
+  it("is live and ready when Postgres and Redis answer", async () => {
+    expect((await get("/healthz")).status).toBe(200);
+    const ready = await get("/readyz");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
+  });
+
+  it("exposes Prometheus metrics", async () => {
+    const text = await (await get("/metrics")).text();
+    expect(text).toContain("outcry_reports_total");
+  });
+});

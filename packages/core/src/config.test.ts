@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("gives working defaults when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe("./.data");
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.trustProxyHops).toBe(0);
+    expect(config.reportDedupeMs).toBe(15 * 60_000);
+  });
+
+  it("reads values and treats empty strings as unset", () => {
+    const config = loadConfig({ PORT: "8080", TRUST_PROXY: "2", DATABASE_URL: "", LOG_REQUESTS: "no" });
+    expect(config.port).toBe(8080);
+    expect(config.trustProxyHops).toBe(2);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.logRequests).toBe(false);
+  });
+
+  it("reports every bad variable at once, naming each", () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: "http", DATABASE_URL: "mysql://x", TRUST_PROXY: "maybe", LOG_LEVEL: "loud" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    for (const name of ["PORT", "DATABASE_URL", "TRUST_PROXY", "LOG_LEVEL"]) expect(problems).toContain(name);
+    expect((error as ConfigError).problems).toHaveLength(4);
+  });
+});

@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HOUR_MS, loadSeedCatalog, MINUTE_MS, type Signal } from "@outcry/core";
+import { createTestDatabase } from "@outcry/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  applySignalBatch,
+  type Database,
+  isDatabaseUnavailable,
+  listServices,
+  openDatabase,
+  seriesForService,
+  upsertServices,
+} from "../src/index.ts";
+
+// The same query layer must behave identically on Postgres (postgres.js) and embedded PGlite.
+const drivers = [
+  {
+    name: "postgres",
+    open: async () => {
+      const test = await createTestDatabase();
+      const database = await openDatabase({ url: test.url, dataDir: "unused" });
+      return { database, cleanup: test.drop };
+    },
+  },
+  {
+    name: "pglite",
+    open: async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "outcry-pglite-"));
+      const database = await openDatabase({ dataDir });
+      return { database, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    },
+  },
+];
+
+const t0 = Date.parse("2025-04-16T08:00:00Z");
+
+function signal(overrides: Partial<Signal> = {}): Signal {
+  return {
+    id: randomUUID(),
+    service: "spotify",
+    region: "GB",
+    source: "report",
+    at: t0,
+    problem: "login",
+    reporter: "r",
+    ...overrides,
+  };
+}
+
+describe.each(drivers)("query layer on $name", ({ open }) => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await open());
+    await database.migrate();
+    await upsertServices(database.db, loadSeedCatalog());
+  });
+
+  afterAll(async () => {
+    await database.close();
+    await cleanup();
+  });
+
+  it("loads the seed catalog and keeps it when loaded again", async () => {
+    await upsertServices(database.db, loadSeedCatalog());
+    const services = await listServices(database.db);
+    expect(services).toHaveLength(loadSeedCatalog().length);
+    expect(services.find((service) => service.slug === "spotify")?.name).toBe("Spotify");
+  });
+
+  it("counts a batch once, however often it is delivered", async () => {
+    const batch = {
+      id: randomUUID(),
+      signals: [signal({ service: "netflix" }), signal({ service: "netflix" })],
+    };
+    expect(await applySignalBatch(database.db, batch)).toEqual({ applied: true });
+    expect(await applySignalBatch(database.db, batch)).toEqual({ applied: false });
+    const points = await seriesForService(database.db, {
+      service: "netflix",
+      from: t0,
+      to: t0 + MINUTE_MS,
+      stepMs: MINUTE_MS,
+    });
+    expect(points).toEqual([{ t: t0, count: 2 }]);
+  });
+
+  it("sums regions and sources into the global series and splits them on request", async () => {
+    await applySignalBatch(database.db, {
+      id: randomUUID(),
+      signals: [
+        signal({ service: "discord", region: "GB" }),
+        signal({ service: "discord", region: "US" }),
+        signal({ service: "discord", region: "US", source: "bluesky", at: t0 + MINUTE_MS + 5_000 }),
+        signal({ service: "discord", region: "US", at: t0 + 3 * MINUTE_MS }),
+      ],
+    });
+    const query = { service: "discord", from: t0, to: t0 + 4 * MINUTE_MS, stepMs: MINUTE_MS };
+    const counts = async (extra: object) =>
+      (await seriesForService(database.db, { ...query, ...extra })).map((point) => point.count);
+    expect(await counts({})).toEqual([2, 1, 0, 1]);
+    expect(await counts({ region: "US" })).toEqual([1, 1, 0, 1]);
+    expect(await counts({ source: "bluesky" })).toEqual([0, 1, 0, 0]);
+    expect(await counts({ region: "FR" })).toEqual([0, 0, 0, 0]);
+    expect(await counts({ stepMs: 2 * MINUTE_MS, to: t0 + 4 * MINUTE_MS })).toEqual([3, 1]);
+  });
+
+  it("serves hour and day steps from the hour rollup", async () => {
+    await applySignalBatch(database.db, {
+      id: randomUUID(),
+      signals: [
+        signal({ service: "steam", at: t0 + 10 * MINUTE_MS }),
+        signal({ service: "steam", at: t0 + 50 * MINUTE_MS }),
+        signal({ service: "steam", at: t0 + HOUR_MS + 1 }),
+      ],
+    });
+    const hourly = await seriesForService(database.db, {
+      service: "steam",
+      from: t0,
+      to: t0 + 2 * HOUR_MS,
+      stepMs: HOUR_MS,
+    });
+    expect(hourly.map((point) => point.count)).toEqual([2, 1]);
+    const day = Date.parse("2025-04-16T00:00:00Z");
+    const daily = await seriesForService(database.db, {
+      service: "steam",
+      from: day,
+      to: day + 24 * HOUR_MS,
+      stepMs: 24 * HOUR_MS,
+    });
+    expect(daily).toEqual([{ t: day, count: 3 }]);
+  });
+
+  it("applies concurrent batches on the same counts without losing any", async () => {
+    const batches = Array.from({ length: 20 }, () => ({
+      id: randomUUID(),
+      signals: Array.from({ length: 25 }, (_, index) =>
+        signal({ service: "twitch", region: index % 2 ? "GB" : "US", at: t0 + (index % 3) * MINUTE_MS }),
+      ),
+    }));
+    await Promise.all(batches.map((batch) => applySignalBatch(database.db, batch)));
+    const points = await seriesForService(database.db, {
+      service: "twitch",
+      from: t0,
+      to: t0 + 3 * MINUTE_MS,
+      stepMs: MINUTE_MS,
+    });
+    expect(points.reduce((sum, point) => sum + point.count, 0)).toBe(500);
+  });
+});
+
+describe("isDatabaseUnavailable", () => {
+  it("recognises a refused connection and not a query error", async () => {
+    const unreachable = await openDatabase({
+      url: "postgres://postgres@127.0.0.1:1/none",
+      dataDir: "unused",
+    });
+    const refused = await unreachable.ping().catch((error: unknown) => error);
+    await unreachable.close();
+    expect(isDatabaseUnavailable(refused)).toBe(true);
+
+    const test = await createTestDatabase();
+    const reachable = await openDatabase({ url: test.url, dataDir: "unused" });
+    const badQuery = await reachable.db
+      .execute("select * from no_such_table")
+      .catch((error: unknown) => error);
+    await reachable.close();
+    await test.drop();
+    expect(badQuery).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(badQuery)).toBe(false);
+  });
+});

@@ -1,0 +1,3 @@
+export { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "./test-database.ts";
+export { deleteRedisPrefix, freePort, PrivateRedis, TEST_REDIS_URL, uniquePrefix } from "./test-redis.ts";
+export { waitFor } from "./wait-for.ts";
