@@ -1,4 +1,4 @@
-import { freePort } from "@outcry/testing";
+import { body, freePort } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./api-harness.ts";
 
@@ -15,14 +15,14 @@ describe("when Redis is down", () => {
     const response = await api.post({ service: "spotify", problem: "login", region: "GB" });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("5");
-    expect((await response.json()).error.code).toBe("unavailable");
+    expect((await body(response)).error.code).toBe("unavailable");
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("says it is not ready, naming Redis", async () => {
     const response = await fetch(`${api.url}/readyz`);
     expect(response.status).toBe(503);
-    expect((await response.json()).checks).toEqual({ postgres: "ok", redis: "down" });
+    expect((await body(response)).checks).toEqual({ postgres: "ok", redis: "down" });
   });
 });
 
@@ -37,7 +37,7 @@ describe("when Postgres is down", () => {
     const response = await fetch(`${api.url}/v1/services/spotify/series`);
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("5");
-    expect((await response.json()).error.code).toBe("unavailable");
+    expect((await body(response)).error.code).toBe("unavailable");
   });
 
   it("still accepts reports: intake needs only Redis", async () => {
@@ -48,6 +48,6 @@ describe("when Postgres is down", () => {
   it("says it is not ready, naming Postgres", async () => {
     const response = await fetch(`${api.url}/readyz`);
     expect(response.status).toBe(503);
-    expect((await response.json()).checks).toEqual({ postgres: "down", redis: "ok" });
+    expect((await body(response)).checks).toEqual({ postgres: "down", redis: "ok" });
   });
 });

@@ -1,3 +1,4 @@
+import { body } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./api-harness.ts";
 
@@ -13,7 +14,7 @@ describe("query routes", () => {
   it("lists the catalog with each service's problem types", async () => {
     const response = await get("/v1/services");
     expect(response.status).toBe(200);
-    const { services } = await response.json();
+    const { services } = await body(response);
     expect(services.length).toBeGreaterThanOrEqual(100);
     expect(services.find((service: { slug: string }) => service.slug === "spotify").problems).toEqual(
       expect.arrayContaining([{ id: "playback", label: expect.any(String) }]),
@@ -25,7 +26,7 @@ describe("query routes", () => {
       "/v1/services/spotify/series?from=2025-04-16T08:00:00Z&to=2025-04-16T09:00:00Z&step=15m",
     );
     expect(response.status).toBe(200);
-    const series = await response.json();
+    const series = await body(response);
     expect(series).toMatchObject({
       from: "2025-04-16T08:00:00.000Z",
       to: "2025-04-16T09:00:00.000Z",
@@ -38,9 +39,7 @@ describe("query routes", () => {
 
   it("takes epoch seconds as well as ISO 8601", async () => {
     const from = Date.parse("2025-04-16T08:00:00Z") / 1000;
-    const series = await (
-      await get(`/v1/services/spotify/series?from=${from}&to=${from + 600}&step=5m`)
-    ).json();
+    const series = await body(get(`/v1/services/spotify/series?from=${from}&to=${from + 600}&step=5m`));
     expect(series.points.map((point: { t: string }) => point.t)).toEqual([
       "2025-04-16T08:00:00.000Z",
       "2025-04-16T08:05:00.000Z",
@@ -58,17 +57,17 @@ describe("query routes", () => {
   ])("%s answers %i naming %s", async (path, status, field) => {
     const response = await get(path);
     expect(response.status).toBe(status);
-    expect((await response.json()).error.field).toBe(field);
+    expect((await body(response)).error.field).toBe(field);
   });
 
   it("answers unknown routes with the JSON error shape", async () => {
     const response = await get("/v1/nothing");
     expect(response.status).toBe(404);
-    expect((await response.json()).error.code).toBe("not_found");
+    expect((await body(response)).error.code).toBe("not_found");
   });
 
   it("documents every route in the generated OpenAPI document", async () => {
-    const document = await (await get("/openapi.json")).json();
+    const document = await await body(get("/openapi.json"));
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
         "/v1/reports",
@@ -84,7 +83,7 @@ describe("query routes", () => {
     expect((await get("/healthz")).status).toBe(200);
     const ready = await get("/readyz");
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
+    expect(await body(ready)).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
   });
 
   it("exposes Prometheus metrics", async () => {

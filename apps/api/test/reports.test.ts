@@ -1,3 +1,4 @@
+import { body } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queuedSignals, startTestApi, type TestApi } from "./api-harness.ts";
 
@@ -20,9 +21,9 @@ describe("POST /v1/reports", () => {
       from(),
     );
     expect(response.status).toBe(202);
-    const body = await response.json();
-    expect(body).toMatchObject({ service: "spotify", region: "GB", counted: true });
-    const stored = (await queuedSignals(api)).find((signal) => signal.id === body.id);
+    const accepted = await body(response);
+    expect(accepted).toMatchObject({ service: "spotify", region: "GB", counted: true });
+    const stored = (await queuedSignals(api)).find((signal) => signal.id === accepted.id);
     expect(stored).toMatchObject({
       service: "spotify",
       region: "GB",
@@ -38,18 +39,18 @@ describe("POST /v1/reports", () => {
 
   it("counts a repeat report of the same service within 15 minutes once, answering counted: false", async () => {
     const headers = from();
-    const first = await (await api.post(report, headers)).json();
+    const first = await await body(api.post(report, headers));
     const second = await api.post({ ...report, problem: "playback" }, headers);
     expect(second.status).toBe(202);
-    const repeat = await second.json();
+    const repeat = await body(second);
     expect(repeat.counted).toBe(false);
     const ids = (await queuedSignals(api)).map((signal) => signal.id);
     expect(ids).toContain(first.id);
     expect(ids).not.toContain(repeat.id);
     // Another service is another report.
-    expect(
-      (await (await api.post({ ...report, service: "netflix", problem: "app" }, headers)).json()).counted,
-    ).toBe(true);
+    expect((await body(api.post({ ...report, service: "netflix", problem: "app" }, headers))).counted).toBe(
+      true,
+    );
   });
 
   it("refuses an address over the rate limit with 429 and Retry-After", async () => {
@@ -61,15 +62,15 @@ describe("POST /v1/reports", () => {
     const refused = await api.post({ service: "reddit", problem: "app", region: "US" }, headers);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await refused.json()).error.code).toBe("rate_limited");
+    expect((await body(refused)).error.code).toBe("rate_limited");
   });
 
   it("does not trust a forged X-Forwarded-For entry left of the proxy's", async () => {
     const proxySaw = from()["x-forwarded-for"];
     const first = await api.post(report, { "x-forwarded-for": `1.1.1.1, ${proxySaw}` });
     const second = await api.post(report, { "x-forwarded-for": `2.2.2.2, ${proxySaw}` });
-    expect((await first.json()).counted).toBe(true);
-    expect((await second.json()).counted).toBe(false);
+    expect((await body(first)).counted).toBe(true);
+    expect((await body(second)).counted).toBe(false);
   });
 
   describe("bad input gets a 4xx naming the field, and stores nothing", () => {
@@ -138,18 +139,18 @@ describe("POST /v1/reports", () => {
       const before = (await queuedSignals(api)).length;
       const response = await send();
       expect(response.status).toBe(status);
-      const body = await response.json();
-      expect(body.error.code).toBe(code);
-      if (field) expect(body.error.field).toBe(field);
-      expect(body.error.message).toEqual(expect.any(String));
-      expect(body.error.requestId).toEqual(expect.any(String));
+      const { error } = await body(response);
+      expect(error.code).toBe(code);
+      if (field) expect(error.field).toBe(field);
+      expect(error.message).toEqual(expect.any(String));
+      expect(error.requestId).toEqual(expect.any(String));
       expect((await queuedSignals(api)).length).toBe(before);
     });
 
     it("leaves the reporter free to report properly afterwards", async () => {
       const headers = from();
       expect((await api.post({ ...report, problem: "cooking" }, headers)).status).toBe(422);
-      expect((await (await api.post(report, headers)).json()).counted).toBe(true);
+      expect((await body(api.post(report, headers))).counted).toBe(true);
     });
   });
 });

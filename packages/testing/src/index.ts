@@ -1,3 +1,4 @@
+export { body } from "./read-body.ts";
 export { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "./test-database.ts";
 export { deleteRedisPrefix, freePort, PrivateRedis, TEST_REDIS_URL, uniquePrefix } from "./test-redis.ts";
 export { waitFor } from "./wait-for.ts";
