@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSignalsQueue, createWorkerRedis, SIGNAL_BATCH_JOB } from "@outcry/queue";
+import { createTestDatabase, PrivateRedis, type TestDatabase, waitFor } from "@outcry/testing";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OutcryProcess } from "./outcry-process.ts";
+import { ReportLoad } from "./report-load.ts";
+
+// The delivery guarantee, tested with real processes and real faults: a report answered 202 with
+// counted: true is in the Postgres counts exactly once, whatever was killed on the way.
+describe("a counted report is counted exactly once", () => {
+  let testDatabase: TestDatabase;
+  let sql: postgres.Sql;
+  let redis: PrivateRedis;
+  let dataDir: string;
+  let env: Record<string, string>;
+  let api: OutcryProcess;
+  let aggregator: OutcryProcess;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    sql = postgres(testDatabase.url, { max: 2, onnotice: () => {} });
+    redis = await PrivateRedis.start();
+    dataDir = mkdtempSync(join(tmpdir(), "outcry-exactly-once-"));
+    env = {
+      DATABASE_URL: testDatabase.url,
+      REDIS_URL: redis.url,
+      DATA_DIR: dataDir,
+      TRUST_PROXY: "1",
+      RATE_LIMIT_PER_MINUTE: "100000",
+      REPORTER_KEY_SECRET: "exactly-once-test-secret",
+      // A killed worker's batch comes back after 2 s instead of 30.
+      AGGREGATOR_LOCK_MS: "2000",
+    };
+    api = await OutcryProcess.start("api", env);
+    aggregator = await OutcryProcess.start("aggregator", env);
+  });
+
+  afterAll(async () => {
+    await api?.stop("SIGKILL");
+    await aggregator?.stop("SIGKILL");
+    await sql?.end();
+    await testDatabase?.drop();
+    await redis?.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const totals = async () => {
+    const [row] = await sql`
+      select (select coalesce(sum(count), 0)::int from counts_minute) as minute,
+             (select coalesce(sum(count), 0)::int from counts_hour) as hour,
+             (select count(*)::int from reports) as reports,
+             (select count(distinct id)::int from reports) as distinct_reports`;
+    return row as { minute: number; hour: number; reports: number; distinct_reports: number };
+  };
+
+  const expectCountedExactly = async (counted: number) => {
+    await waitFor(async () => (await totals()).minute >= counted, {
+      timeoutMs: 30_000,
+      what: `${counted} counted`,
+    });
+    // Give a late duplicate the chance to show up before asserting there is none.
+    await waitFor(
+      async () =>
+        (
+          await sql`select count(*)::int as n from pg_stat_activity where datname = ${testDatabase.name} and xact_start is not null and pid <> pg_backend_pid()`
+        )[0]?.n === 0,
+      { timeoutMs: 10_000, what: "no open transactions" },
+    );
+    expect(await totals()).toEqual({
+      minute: counted,
+      hour: counted,
+      reports: counted,
+      distinct_reports: counted,
+    });
+  };
+
+  it("through an aggregator killed with SIGKILL mid-batch and restarted", async () => {
+    const load = new ReportLoad(api.apiUrl as string, { offset: 0 });
+    // Kill it while pg_stat_activity shows one of its batch transactions open.
+    await waitFor(
+      async () =>
+        (
+          await sql`select count(*)::int as n from pg_stat_activity
+                    where application_name = 'outcry-aggregator' and xact_start is not null`
+        )[0]?.n,
+      { timeoutMs: 20_000, intervalMs: 1, what: "an aggregator transaction in flight" },
+    );
+    await aggregator.stop("SIGKILL");
+    await waitFor(() => load.counted > 200, {
+      timeoutMs: 20_000,
+      what: "reports queued while the aggregator is down",
+    });
+    aggregator = await OutcryProcess.start("aggregator", env);
+    await waitFor(() => load.counted > 400, { timeoutMs: 20_000, what: "more reports" });
+    await load.stop();
+    expect(load.statuses.get(202)).toBe(load.sent);
+    await expectCountedExactly(load.counted);
+  });
+
+  it("through Redis killed with SIGKILL mid-load and restarted", async () => {
+    const before = (await totals()).minute;
+    const load = new ReportLoad(api.apiUrl as string, { offset: 1_000_000 });
+    await waitFor(() => load.counted > 200, { timeoutMs: 20_000, what: "reports before the crash" });
+    await redis.kill();
+    await waitFor(() => (load.statuses.get(503) ?? 0) > 0, {
+      timeoutMs: 10_000,
+      what: "503s while Redis is down",
+    });
+    await redis.restart();
+    const afterRestart = load.counted;
+    await waitFor(() => load.counted > afterRestart + 200, { timeoutMs: 30_000, what: "intake to heal" });
+    await load.stop();
+    // Only 202 and 503 (with nothing acknowledged) are acceptable answers.
+    expect([...load.statuses.keys()].filter((status) => status !== 202 && status !== 503)).toEqual([]);
+    await expectCountedExactly(before + load.counted);
+  });
+
+  it("when a batch already applied is delivered again", async () => {
+    const before = await totals();
+    const [batch] = await sql`select id from applied_batches limit 1`;
+    // Replay the batch through the queue exactly as a retry would deliver it.
+    const connection = createWorkerRedis(redis.url);
+    const queue = createSignalsQueue(connection, "outcry");
+    const original = await queue.getJob(batch?.id);
+    expect(original?.data.batchId).toBe(batch?.id);
+    const replay = await queue.add(SIGNAL_BATCH_JOB, original?.data as never, {
+      jobId: `${batch?.id}-replay`,
+    });
+    const outcome = await waitFor(async () => (await queue.getJob(replay.id as string))?.returnvalue, {
+      timeoutMs: 10_000,
+      what: "the replayed batch to be processed",
+    });
+    await queue.close();
+    connection.disconnect();
+    expect(outcome).toMatchObject({ batchId: batch?.id, applied: false });
+    expect(await totals()).toEqual(before);
+  });
+});

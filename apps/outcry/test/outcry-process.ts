@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { waitFor } from "@outcry/testing";
+
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+/** A real `outcry` process, as an operator would run it, for tests that kill and restart it. */
+export class OutcryProcess {
+  readonly process: ChildProcess;
+  readonly output: string[] = [];
+  apiUrl: string | undefined;
+
+  private constructor(args: string[], env: Record<string, string>) {
+    this.process = spawn(process.execPath, [MAIN, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_REQUESTS: "false", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (line) this.output.push(line);
+    };
+    this.process.stdout?.on("data", collect);
+    this.process.stderr?.on("data", collect);
+  }
+
+  /** Starts `outcry start --role <role>` and waits until it says it is up. */
+  static async start(role: string, env: Record<string, string>): Promise<OutcryProcess> {
+    const outcry = new OutcryProcess(["start", "--role", role], { PORT: "0", ...env });
+    const line = await waitFor(
+      () => {
+        if (outcry.exited) throw new Error(`outcry exited at start-up:\n${outcry.output.join("\n")}`);
+        return outcry.output.find((entry) => entry.includes('"msg":"Outcry is'));
+      },
+      { timeoutMs: 30_000, what: `outcry --role ${role} to start` },
+    ).catch((error: Error) => {
+      outcry.process.kill("SIGKILL");
+      throw new Error(`${error.message}\n${outcry.output.join("\n")}`);
+    });
+    outcry.apiUrl = JSON.parse(line).api;
+    return outcry;
+  }
+
+  /** Runs outcry with arguments to completion; resolves with its exit code. */
+  static run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    const outcry = new OutcryProcess(args, env);
+    return new Promise((resolve) =>
+      outcry.process.once("exit", (code) => resolve({ code, output: outcry.output.join("\n") })),
+    );
+  }
+
+  get exited(): boolean {
+    return this.process.exitCode !== null || this.process.signalCode !== null;
+  }
+
+  /** Sends a signal and waits for the process to end; resolves with its exit code. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    if (this.exited) return this.process.exitCode;
+    const exited = new Promise<number | null>((resolve) =>
+      this.process.once("exit", (code) => resolve(code)),
+    );
+    this.process.kill(signal);
+    return exited;
+  }
+}

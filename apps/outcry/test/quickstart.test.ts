@@ -1,0 +1,117 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { body, waitFor } from "@outcry/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OutcryProcess } from "./outcry-process.ts";
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The README's first command: no DATABASE_URL, no REDIS_URL. PGlite in the data folder and a
+// supervised redis-server of its own.
+describe("outcry start on embedded defaults", () => {
+  let dataDir: string;
+  let outcry: OutcryProcess;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "outcry-quickstart-"));
+    outcry = await OutcryProcess.start("all", { DATA_DIR: dataDir });
+  });
+
+  afterAll(async () => {
+    await outcry.stop("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const redisPid = () => Number(readFileSync(join(dataDir, "redis", "redis.pid"), "utf8"));
+
+  it("says where it listens and what it is connected to", () => {
+    const line = outcry.output.find((entry) => entry.includes("Outcry is listening"));
+    expect(JSON.parse(line ?? "{}")).toMatchObject({
+      role: "all",
+      database: expect.stringContaining("pglite"),
+      redis: expect.stringContaining("supervised redis-server"),
+    });
+  });
+
+  it("counts a report in its minute, for its region and globally, within two seconds", async () => {
+    const response = await fetch(`${outcry.apiUrl}/v1/reports`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ service: "spotify", problem: "login", region: "GB" }),
+    });
+    expect(response.status).toBe(202);
+    const { receivedAt } = await body(response);
+    const minute = `${receivedAt.slice(0, 16)}:00.000Z`;
+    const countAt = async (query: string) => {
+      const series = await body(fetch(`${outcry.apiUrl}/v1/services/spotify/series?step=1m${query}`));
+      return series.points.find((point: { t: string }) => point.t === minute)?.count;
+    };
+    await waitFor(async () => (await countAt("")) === 1, { timeoutMs: 2_000, what: "the global count" });
+    expect(await countAt("&region=GB")).toBe(1);
+    expect(await countAt("&region=US")).toBe(0);
+  });
+
+  it("restarts its redis-server when it dies, and keeps what was acknowledged", async () => {
+    const before = redisPid();
+    process.kill(before, "SIGKILL");
+    await waitFor(
+      () => existsSync(join(dataDir, "redis", "redis.pid")) && redisPid() !== before && isAlive(redisPid()),
+      {
+        timeoutMs: 15_000,
+        what: "redis-server to be restarted",
+      },
+    );
+    const accepted = await waitFor(
+      async () => {
+        const response = await fetch(`${outcry.apiUrl}/v1/reports`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ service: "netflix", problem: "app", region: "US" }),
+        });
+        return response.status === 202;
+      },
+      { timeoutMs: 15_000, what: "intake to heal" },
+    );
+    expect(accepted).toBe(true);
+    // The report acknowledged before the crash is still counted (AOF, fsync always).
+    const series = await body(fetch(`${outcry.apiUrl}/v1/services/spotify/series?region=GB`));
+    expect(series.points.reduce((sum: number, point: { count: number }) => sum + point.count, 0)).toBe(1);
+  });
+
+  it("stops cleanly on SIGTERM and takes its redis-server with it", async () => {
+    const pid = redisPid();
+    expect(await outcry.stop("SIGTERM")).toBe(0);
+    expect(outcry.output.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
+    await waitFor(() => !isAlive(pid), { timeoutMs: 5_000, what: "redis-server to stop" });
+  });
+});
+
+describe("outcry start without redis-server", () => {
+  it("exits with a message that says how to get one", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "outcry-noredis-"));
+    const { code, output } = await OutcryProcess.run(["start"], {
+      DATA_DIR: dataDir,
+      REDIS_SERVER_BIN: "/nonexistent/redis-server",
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(output).toContain("redis-server was not found");
+    expect(output).toContain("apt-get install redis-server");
+    expect(output).toContain("REDIS_URL");
+  });
+
+  it("exits with every configuration problem listed", async () => {
+    const { code, output } = await OutcryProcess.run(["start"], { PORT: "x", DATABASE_URL: "mysql://db" });
+    expect(code).toBe(1);
+    expect(output).toContain("PORT");
+    expect(output).toContain("DATABASE_URL");
+  });
+});
