@@ -34,7 +34,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   // While Redis is down every reconnect attempt errors; intake answers 503 meanwhile.
   queue.on("error", (error) => logger.warn({ component: "api", err: error }, "signals queue: redis error"));
   const batcher = new SignalBatcher(queue, {
-    maxWaitMs: config.intakeBatchMaxWaitMs,
+    maxInFlight: config.intakeBatchInFlight,
     maxSize: config.intakeBatchMaxSize,
   });
   const guard = new IntakeGuard(redis, {

@@ -147,6 +147,24 @@ describe("POST /v1/reports", () => {
       expect((await queuedSignals(api)).length).toBe(before);
     });
 
+    it("refuses a chunked body over 4 KiB, which declares no length", async () => {
+      const chunk = new TextEncoder().encode(" ".repeat(1024));
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 6; i++) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+      const response = await fetch(`${api.url}/v1/reports`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...from() },
+        body: stream,
+        duplex: "half",
+      } as RequestInit);
+      expect(response.status).toBe(413);
+      expect((await body(response)).error.code).toBe("payload_too_large");
+    });
+
     it("leaves the reporter free to report properly afterwards", async () => {
       const headers = from();
       expect((await api.post({ ...report, problem: "cooking" }, headers)).status).toBe(422);

@@ -3,8 +3,8 @@
  * TRUST_PROXY must be 1), keeping a tally of what the api acknowledged.
  */
 export class ReportLoad {
-  /** Reports answered 202 with counted: true: exactly what Postgres must end up holding. */
-  counted = 0;
+  /** Ids of the reports answered 202 with counted: true: each must end up counted exactly once. */
+  readonly countedIds: string[] = [];
   readonly statuses = new Map<number | "error", number>();
   #running = true;
   #next = 0;
@@ -13,6 +13,10 @@ export class ReportLoad {
   constructor(apiUrl: string, options: { concurrency?: number; offset?: number } = {}) {
     this.#next = options.offset ?? 0;
     this.#workers = Array.from({ length: options.concurrency ?? 16 }, () => this.#work(apiUrl));
+  }
+
+  get counted(): number {
+    return this.countedIds.length;
   }
 
   get sent(): number {
@@ -43,8 +47,8 @@ export class ReportLoad {
           signal: AbortSignal.timeout(5_000),
         });
         status = response.status;
-        const payload = (await response.json()) as { counted?: boolean };
-        if (status === 202 && payload.counted) this.counted += 1;
+        const payload = (await response.json()) as { id?: string; counted?: boolean };
+        if (status === 202 && payload.counted && payload.id) this.countedIds.push(payload.id);
       } catch {
         status = "error";
         await new Promise((resolve) => setTimeout(resolve, 20));

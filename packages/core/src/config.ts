@@ -30,7 +30,7 @@ const EnvSchema = z.object({
     .transform((value) => (value === "false" ? 0 : value === "true" ? 1 : Number(value))),
   RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
   REPORT_DEDUPE_MINUTES: positiveInt.default(15),
-  INTAKE_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  INTAKE_BATCH_IN_FLIGHT: positiveInt.max(64).default(2),
   // A batch is one multi-row insert: 5,000 signals stay under Postgres's 65,535 bind parameters.
   INTAKE_BATCH_MAX_SIZE: positiveInt.max(5_000).default(500),
   AGGREGATOR_CONCURRENCY: positiveInt.max(256).default(8),
@@ -59,7 +59,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     trustProxyHops: env.TRUST_PROXY,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     reportDedupeMs: env.REPORT_DEDUPE_MINUTES * 60_000,
-    intakeBatchMaxWaitMs: env.INTAKE_BATCH_MAX_WAIT_MS,
+    /** Signal batches written to Redis at once; reports arriving meanwhile share the next batch. */
+    intakeBatchInFlight: env.INTAKE_BATCH_IN_FLIGHT,
     intakeBatchMaxSize: env.INTAKE_BATCH_MAX_SIZE,
     aggregatorConcurrency: env.AGGREGATOR_CONCURRENCY,
     /** A batch held by a worker that died is handed to another after this long. */

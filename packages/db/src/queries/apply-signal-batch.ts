@@ -1,64 +1,81 @@
 import { hourBucket, minuteBucket, type Signal, type SignalSource } from "@outcry/core";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
 import { appliedBatches, countsHour, countsMinute, reports } from "../schema/index.ts";
+import { executeRows } from "./execute-rows.ts";
 
 export interface SignalBatch {
   id: string;
   signals: Signal[];
 }
 
-type CountRow = { service: string; bucket: Date; region: string; source: SignalSource; count: number };
+type CountRow = { service: string; bucket: number; region: string; source: SignalSource; count: number };
 
 /**
- * Applies a batch of signals to the counts in one transaction that also records the batch id, so
- * a batch delivered twice is counted once. Returns whether this call applied it.
+ * Applies a batch of signals to the counts, recording the batch id in the same statement, so a
+ * batch delivered twice is counted once. Returns whether this call applied it.
+ *
+ * One statement does it all, so it is one transaction and one round trip: the batch id is claimed
+ * first, and every other insert reads the claim and writes nothing when the id was already there
+ * (a concurrent delivery of the same batch waits on the id's row lock, then finds it taken).
+ * Rows travel as one array per column and come back out with unnest: the statement text is the
+ * same for every batch size and binds a fixed number of parameters. Enums travel as text, since
+ * drivers cannot serialise an array of a type they do not know.
  */
 export async function applySignalBatch(db: Db, batch: SignalBatch): Promise<{ applied: boolean }> {
-  return db.transaction(async (tx) => {
-    const recorded = await tx
-      .insert(appliedBatches)
-      .values({ id: batch.id, signals: batch.signals.length })
-      .onConflictDoNothing()
-      .returning({ id: appliedBatches.id });
-    if (recorded.length === 0) return { applied: false };
-
-    const reportRows = batch.signals.filter((signal) => signal.source === "report").map(toReportRow);
-    if (reportRows.length > 0) await tx.insert(reports).values(reportRows).onConflictDoNothing();
-
-    const minuteRows = tally(batch.signals, minuteBucket);
-    if (minuteRows.length > 0) {
-      await tx
-        .insert(countsMinute)
-        .values(minuteRows)
-        .onConflictDoUpdate({
-          target: [countsMinute.service, countsMinute.bucket, countsMinute.region, countsMinute.source],
-          set: { count: sql`${countsMinute.count} + excluded.count` },
-        });
-      await tx
-        .insert(countsHour)
-        .values(tally(batch.signals, hourBucket))
-        .onConflictDoUpdate({
-          target: [countsHour.service, countsHour.bucket, countsHour.region, countsHour.source],
-          set: { count: sql`${countsHour.count} + excluded.count` },
-        });
-    }
-    return { applied: true };
-  });
+  const reportSignals = batch.signals.filter((signal) => signal.source === "report");
+  const minutes = tally(batch.signals, minuteBucket);
+  const hours = tally(batch.signals, hourBucket);
+  const applied = await executeRows<{ id: string }>(
+    db,
+    sql`
+      with claim as (
+        insert into ${appliedBatches} (id, signals) values (${batch.id}, ${batch.signals.length})
+        on conflict (id) do nothing
+        returning id
+      ),
+      new_reports as (
+        insert into ${reports} (id, service, problem, region, subdivision, city, comment, reporter_key, reported_at)
+        select id, service, problem, region, subdivision, city, comment, reporter_key, to_timestamp(at_ms / 1000.0)
+        from unnest(
+          ${column(reportSignals.map((signal) => signal.id))}::uuid[],
+          ${column(reportSignals.map((signal) => signal.service))}::text[],
+          ${column(reportSignals.map((signal) => signal.problem ?? "other"))}::text[],
+          ${column(reportSignals.map((signal) => signal.region))}::text[],
+          ${column(reportSignals.map((signal) => signal.subdivision ?? null))}::text[],
+          ${column(reportSignals.map((signal) => signal.city ?? null))}::text[],
+          ${column(reportSignals.map((signal) => signal.text ?? null))}::text[],
+          ${column(reportSignals.map((signal) => signal.reporter ?? ""))}::text[],
+          ${column(reportSignals.map((signal) => signal.at))}::float8[]
+        ) as t(id, service, problem, region, subdivision, city, comment, reporter_key, at_ms)
+        where exists (select from claim)
+        on conflict (id) do nothing
+      ),
+      minute_counts as (${addCounts(countsMinute, minutes)}),
+      hour_counts as (${addCounts(countsHour, hours)})
+      select id from claim`,
+  );
+  return { applied: applied.length > 0 };
 }
 
-function toReportRow(signal: Signal) {
-  return {
-    id: signal.id,
-    service: signal.service,
-    problem: signal.problem ?? "other",
-    region: signal.region,
-    subdivision: signal.subdivision ?? null,
-    city: signal.city ?? null,
-    comment: signal.text ?? null,
-    reporterKey: signal.reporter ?? "",
-    reportedAt: new Date(signal.at),
-  };
+/** One whole array as one bind parameter (a bare array would be spread into a list). */
+function column(values: unknown[]): SQL {
+  return sql`${sql.param(values)}`;
+}
+
+function addCounts(table: typeof countsMinute | typeof countsHour, rows: CountRow[]): SQL {
+  return sql`
+    insert into ${table} (service, bucket, region, source, count)
+    select service, to_timestamp(bucket_ms / 1000.0), region, source::signal_source, count
+    from unnest(
+      ${column(rows.map((row) => row.service))}::text[],
+      ${column(rows.map((row) => row.bucket))}::float8[],
+      ${column(rows.map((row) => row.region))}::text[],
+      ${column(rows.map((row) => row.source))}::text[],
+      ${column(rows.map((row) => row.count))}::int[]
+    ) as t(service, bucket_ms, region, source, count)
+    where exists (select from claim)
+    on conflict (service, bucket, region, source) do update set count = ${table}.count + excluded.count`;
 }
 
 /**
@@ -75,7 +92,7 @@ function tally(signals: Signal[], bucketOf: (at: number) => number): CountRow[] 
     else
       rows.set(key, {
         service: signal.service,
-        bucket: new Date(bucket),
+        bucket,
         region: signal.region,
         source: signal.source,
         count: 1,
@@ -84,7 +101,7 @@ function tally(signals: Signal[], bucketOf: (at: number) => number): CountRow[] 
   return [...rows.values()].sort(
     (a, b) =>
       compare(a.service, b.service) ||
-      a.bucket.getTime() - b.bucket.getTime() ||
+      a.bucket - b.bucket ||
       compare(a.region, b.region) ||
       compare(a.source, b.source),
   );

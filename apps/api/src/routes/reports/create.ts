@@ -20,6 +20,33 @@ const Accepted = z
   })
   .openapi("ReportAccepted");
 
+const payloadTooLarge = () =>
+  new ApiError({
+    code: "payload_too_large",
+    message: `body must be at most ${MAX_REPORT_BODY_BYTES} bytes`,
+    field: "body",
+  });
+
+/**
+ * Refuses bodies over `maxBytes`. A declared Content-Length is checked without touching the body
+ * (Node's parser never delivers more than it declares); only chunked bodies go through Hono's
+ * streaming limit, which costs a web stream per request.
+ */
+function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  const streaming = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw payloadTooLarge();
+    },
+  });
+  return async (c, next) => {
+    const declared = c.req.header("content-length");
+    if (declared === undefined || c.req.header("transfer-encoding") !== undefined) return streaming(c, next);
+    if (Number(declared) > maxBytes) throw payloadTooLarge();
+    await next();
+  };
+}
+
 /** Checks the envelope before the body is parsed: JSON only, 4 KiB at most, well-formed. */
 const jsonEnvelope: MiddlewareHandler<AppEnv>[] = [
   async (c, next) => {
@@ -33,16 +60,7 @@ const jsonEnvelope: MiddlewareHandler<AppEnv>[] = [
     }
     await next();
   },
-  bodyLimit({
-    maxSize: MAX_REPORT_BODY_BYTES,
-    onError: () => {
-      throw new ApiError({
-        code: "payload_too_large",
-        message: `body must be at most ${MAX_REPORT_BODY_BYTES} bytes`,
-        field: "body",
-      });
-    },
-  }),
+  limitBody(MAX_REPORT_BODY_BYTES),
   async (c, next) => {
     try {
       await c.req.json();

@@ -1,0 +1,219 @@
+// Intake benchmark: HTTP report to counted in Postgres, against a bare Hono handler measured in the
+// same run with the same load generator. Usage: pnpm bench:intake [--duration 60] [--connections 64]
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import postgres from "postgres";
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "60" },
+    connections: { type: "string", default: "64" },
+    roles: { type: "string", default: "split" },
+    // An existing Redis instead of the supervised one (to compare persistence settings).
+    "redis-url": { type: "string" },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const root = new URL("../../..", import.meta.url).pathname;
+const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+interface Started {
+  proc: ChildProcess;
+  line: Record<string, unknown>;
+}
+
+function start(
+  args: string[],
+  env: Record<string, string>,
+  ready: (line: Record<string, unknown>) => boolean,
+) {
+  return new Promise<Started>((resolve, reject) => {
+    const proc = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let buffer = "";
+    proc.stdout?.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (let newline = buffer.indexOf("\n"); newline >= 0; newline = buffer.indexOf("\n")) {
+        const text = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        try {
+          const line = JSON.parse(text);
+          if (ready(line)) resolve({ proc, line });
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    proc.once("exit", (code) =>
+      reject(new Error(`${args.join(" ")} exited with ${code} before it was ready`)),
+    );
+  });
+}
+
+function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    proc.once("exit", () => resolve());
+    proc.kill("SIGTERM");
+  });
+}
+
+/** Every request comes from a reporter of its own, so every accepted report is counted. */
+let reporter = 0;
+function load(url: string) {
+  return autocannon({
+    url: `${url}/v1/reports`,
+    connections,
+    duration,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (request) => {
+          const n = reporter++;
+          request.headers = {
+            "content-type": "application/json",
+            "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+          };
+          request.body = JSON.stringify({
+            service: n % 3 === 0 ? "spotify" : n % 3 === 1 ? "discord" : "steam",
+            problem: "login",
+            region: n % 2 ? "GB" : "US",
+          });
+          return request;
+        },
+      },
+    ],
+  });
+}
+
+type Result = Awaited<ReturnType<typeof load>>;
+const accepted = (result: Result) => result["2xx"];
+
+async function measureBare(): Promise<Result> {
+  const bare = await start(
+    [join(root, "apps/outcry/bench/bare-hono.ts")],
+    {},
+    (line) => line.msg === "listening",
+  );
+  try {
+    return await load(`http://127.0.0.1:${bare.line.port}`);
+  } finally {
+    await stop(bare.proc);
+  }
+}
+
+async function measureOutcry() {
+  const name = `outcry_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "outcry-bench-"));
+  const env: Record<string, string> = {
+    ...(values["redis-url"] ? { REDIS_URL: values["redis-url"], QUEUE_PREFIX: name } : {}),
+    DATABASE_URL: url.toString(),
+    DATA_DIR: dataDir,
+    PORT: "0",
+    TRUST_PROXY: "1",
+    LOG_LEVEL: "warn",
+    LOG_REQUESTS: "false",
+    REPORTER_KEY_SECRET: "bench-secret-bench-secret",
+  };
+  const main = join(root, "apps/outcry/src/main.ts");
+  const isUp = (line: Record<string, unknown>) =>
+    typeof line.msg === "string" && line.msg.startsWith("Outcry is");
+  // One process with the supervised redis-server (AOF, fsync always), plus an aggregator process
+  // when split, as a small deployment runs it.
+  const roles = values.roles === "split" ? ["api", "aggregator"] : ["all"];
+  const processes: Started[] = [];
+  const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  try {
+    const first = await start(
+      [main, "start", "--role", roles[0] as string],
+      { ...env, LOG_LEVEL: "info" },
+      isUp,
+    );
+    processes.push(first);
+    const redisUrl =
+      values["redis-url"] ?? (String(first.line.redis).match(/redis:\/\/[^\s]+/)?.[0] as string);
+    if (roles[1])
+      processes.push(
+        await start(
+          [main, "start", "--role", roles[1]],
+          { ...env, LOG_LEVEL: "info", REDIS_URL: redisUrl },
+          isUp,
+        ),
+      );
+    const result = await load(String(first.line.api));
+    const loadEnded = Date.now();
+    // What the api acknowledged as counted, by its own metric: the client stops reading the
+    // responses still in flight when the duration ends, the server has sent them all the same.
+    const metrics = await (await fetch(`${first.line.api}/metrics`)).text();
+    const acknowledged = Number(metrics.match(/outcry_reports_total\{outcome="counted"\} (\d+)/)?.[1] ?? 0);
+    let counted = 0;
+    while (Date.now() - loadEnded < 120_000) {
+      counted = (await sql`select coalesce(sum(count), 0)::int as n from counts_minute`)[0]?.n ?? 0;
+      if (counted >= acknowledged) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const drainMs = Date.now() - loadEnded;
+    const [rows] =
+      await sql`select count(*)::int as reports, count(distinct id)::int as distinct_reports from reports`;
+    const [batches] = await sql`select count(*)::int as n, avg(signals)::float8 as mean from applied_batches`;
+    return {
+      result,
+      acknowledged,
+      counted,
+      drainMs,
+      reports: rows?.reports as number,
+      distinctReports: rows?.distinct_reports as number,
+      batches: batches?.n as number,
+      meanBatch: batches?.mean as number,
+    };
+  } finally {
+    await sql.end();
+    for (const started of processes.reverse()) await stop(started.proc);
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const row = (label: string, result: Result) => ({
+  target: label,
+  "req/s": Math.round(accepted(result) / duration),
+  "p50 ms": result.latency.p50,
+  "p99 ms": result.latency.p99,
+  "max ms": result.latency.max,
+  accepted: accepted(result),
+  "non-2xx": result.non2xx,
+  errors: result.errors + result.timeouts,
+});
+
+console.log(
+  `intake benchmark: ${duration} s per target, ${connections} connections, ${cpus().length} cores (${cpus()[0]?.model})`,
+);
+const bare = await measureBare();
+const outcry = await measureOutcry();
+console.table([row("bare Hono handler", bare), row(`outcry (${values.roles})`, outcry.result)]);
+const ratio = accepted(outcry.result) / accepted(bare);
+console.log(`outcry / bare: ${ratio.toFixed(2)}x`);
+console.log(
+  `acknowledged ${outcry.acknowledged} (client saw ${accepted(outcry.result)} before it stopped reading), counted in Postgres ${outcry.counted} (reports rows ${outcry.reports}, distinct ${outcry.distinctReports}), queue drained ${outcry.drainMs} ms after the load`,
+);
+console.log(`${outcry.batches} batches, ${outcry.meanBatch?.toFixed(1)} signals each on average`);
+const lost = outcry.acknowledged - outcry.counted;
+console.log(
+  lost === 0 && outcry.reports === outcry.distinctReports
+    ? "0 lost, 0 double-counted"
+    : `MISMATCH: ${lost} lost`,
+);
+if (lost !== 0 || outcry.reports !== outcry.distinctReports) process.exitCode = 1;
