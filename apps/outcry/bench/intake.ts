@@ -2,7 +2,7 @@
 // same run with the same load generator. Usage: pnpm bench:intake [--duration 60] [--connections 64]
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,7 +12,7 @@ import postgres from "postgres";
 const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "60" },
-    connections: { type: "string", default: "64" },
+    connections: { type: "string", default: "128" },
     roles: { type: "string", default: "split" },
     // An existing Redis instead of the supervised one (to compare persistence settings).
     "redis-url": { type: "string" },
@@ -95,6 +95,34 @@ function load(url: string) {
 }
 
 type Result = Awaited<ReturnType<typeof load>>;
+
+/** CPU ticks (1/100 s) each process has used so far, by a label; Linux only. */
+function cpuTicks(pids: Record<string, number[]>): Record<string, number> {
+  const ticks = (pid: number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  };
+  return Object.fromEntries(
+    Object.entries(pids).map(([label, list]) => [label, list.reduce((sum, pid) => sum + ticks(pid), 0)]),
+  );
+}
+
+function postgresPids(): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("postgres");
+      } catch {
+        return false;
+      }
+    });
+}
 const accepted = (result: Result) => result["2xx"];
 
 async function measureBare(): Promise<Result> {
@@ -152,8 +180,26 @@ async function measureOutcry() {
           isUp,
         ),
       );
+    const watched: Record<string, number[]> = {
+      "load generator": [process.pid],
+      ...Object.fromEntries(
+        processes.map((started, index) => [`outcry --role ${roles[index]}`, [started.proc.pid as number]]),
+      ),
+      "redis-server": values["redis-url"]
+        ? []
+        : [Number(readFileSync(join(dataDir, "redis", "redis.pid"), "utf8"))],
+      postgres: postgresPids(),
+    };
+    const before = cpuTicks(watched);
     const result = await load(String(first.line.api));
     const loadEnded = Date.now();
+    const after = cpuTicks(watched);
+    const cpu = Object.fromEntries(
+      Object.keys(watched).map((label) => [
+        label,
+        `${Math.round((after[label] ?? 0) - (before[label] ?? 0)) / duration}%`,
+      ]),
+    );
     // What the api acknowledged as counted, by its own metric: the client stops reading the
     // responses still in flight when the duration ends, the server has sent them all the same.
     const metrics = await (await fetch(`${first.line.api}/metrics`)).text();
@@ -170,6 +216,7 @@ async function measureOutcry() {
     const [batches] = await sql`select count(*)::int as n, avg(signals)::float8 as mean from applied_batches`;
     return {
       result,
+      cpu,
       acknowledged,
       counted,
       drainMs,
@@ -204,6 +251,8 @@ console.log(
 const bare = await measureBare();
 const outcry = await measureOutcry();
 console.table([row("bare Hono handler", bare), row(`outcry (${values.roles})`, outcry.result)]);
+console.log("CPU during the outcry load (100% = one core):");
+console.table(outcry.cpu);
 const ratio = accepted(outcry.result) / accepted(bare);
 console.log(`outcry / bare: ${ratio.toFixed(2)}x`);
 console.log(

@@ -30,7 +30,7 @@ const EnvSchema = z.object({
     .transform((value) => (value === "false" ? 0 : value === "true" ? 1 : Number(value))),
   RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
   REPORT_DEDUPE_MINUTES: positiveInt.default(15),
-  INTAKE_BATCH_IN_FLIGHT: positiveInt.max(64).default(2),
+  INTAKE_BATCH_IN_FLIGHT: positiveInt.max(64).default(1),
   // A batch is one multi-row insert: 5,000 signals stay under Postgres's 65,535 bind parameters.
   INTAKE_BATCH_MAX_SIZE: positiveInt.max(5_000).default(500),
   AGGREGATOR_CONCURRENCY: positiveInt.max(256).default(8),

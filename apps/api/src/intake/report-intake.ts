@@ -51,9 +51,9 @@ export class ReportIntake {
     }
 
     const id = randomUUID();
-    const at = this.#now();
     const reporter = reporterKey(this.#deps.reporterKeySecret, addressIdentity(address));
-    const decision = await redisCall(() => this.#deps.guard.check(reporter, report.service, id, at));
+    const decision = await redisCall(() => this.#deps.guard.check(reporter, report.service, id));
+    const at = this.#now();
     if (!decision.allowed) return { outcome: "rate_limited", retryAfterMs: decision.retryAfterMs };
     if (!decision.counted) return { outcome: "accepted", id, counted: false, at };
 
