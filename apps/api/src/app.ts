@@ -1,9 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { DependencyUnavailableError } from "@outcry/core";
 import { isDatabaseUnavailable } from "@outcry/db";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import type { z } from "zod";
 import type { ApiDeps, AppEnv } from "./app-env.ts";
 import { ApiError, type ErrorCode, statusOf } from "./errors.ts";
@@ -23,8 +23,8 @@ export type App = OpenAPIHono<AppEnv>;
 export function newApp(deps: ApiDeps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.use(requestId());
   app.use(async (c, next) => {
+    c.set("requestId", requestIdOf(c.req.header("x-request-id")));
     c.set("deps", deps);
     const started = performance.now();
     await next();
@@ -103,7 +103,17 @@ function toApiError(error: Error, c: Context<AppEnv>): ApiError {
   return new ApiError({ code: "internal", message: "internal error" });
 }
 
+/**
+ * The caller's X-Request-Id when it is sane, else a fresh one. It is logged with the request and
+ * returned with errors (body and header) but not set on successful responses: any custom header
+ * takes Hono off its fast response path, which cost a fifth of the intake's throughput.
+ */
+function requestIdOf(incoming: string | undefined): string {
+  return incoming && incoming.length <= 128 && /^[\w=-]+$/.test(incoming) ? incoming : randomUUID();
+}
+
 function errorJson(c: Context<AppEnv>, error: ApiError) {
+  c.header("X-Request-Id", c.get("requestId"));
   if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
   return c.json(
     {

@@ -60,6 +60,14 @@ describe("query routes", () => {
     expect((await body(response)).error.field).toBe(field);
   });
 
+  it("ties an error to its log line: the caller's X-Request-Id, in the body and the header", async () => {
+    const response = await fetch(`${api.url}/v1/nothing`, { headers: { "x-request-id": "trace-42" } });
+    expect(response.headers.get("x-request-id")).toBe("trace-42");
+    expect((await body(response)).error.requestId).toBe("trace-42");
+    const generated = await fetch(`${api.url}/v1/nothing`, { headers: { "x-request-id": "bad id!" } });
+    expect((await body(generated)).error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("answers unknown routes with the JSON error shape", async () => {
     const response = await get("/v1/nothing");
     expect(response.status).toBe(404);

@@ -193,11 +193,13 @@ async function measureOutcry() {
     const before = cpuTicks(watched);
     const result = await load(String(first.line.api));
     const loadEnded = Date.now();
+    // Postgres starts a backend per new connection; those opened during the load count too.
+    watched.postgres = [...new Set([...(watched.postgres ?? []), ...postgresPids()])];
     const after = cpuTicks(watched);
     const cpu = Object.fromEntries(
       Object.keys(watched).map((label) => [
         label,
-        `${Math.round((after[label] ?? 0) - (before[label] ?? 0)) / duration}%`,
+        `${(((after[label] ?? 0) - (before[label] ?? 0)) / duration).toFixed(1)}%`,
       ]),
     );
     // What the api acknowledged as counted, by its own metric: the client stops reading the

@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
 
 describe("loadConfig", () => {
   it("gives working defaults when nothing is set", () => {
@@ -31,5 +32,13 @@ describe("loadConfig", () => {
     const problems = (error as ConfigError).problems.join("\n");
     for (const name of ["PORT", "DATABASE_URL", "TRUST_PROXY", "LOG_LEVEL"]) expect(problems).toContain(name);
     expect((error as ConfigError).problems).toHaveLength(4);
+  });
+});
+
+describe("README configuration table", () => {
+  it("documents every variable loadConfig reads", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const documented = [...readme.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((match) => match[1]);
+    expect(documented).toEqual(expect.arrayContaining(CONFIG_VARIABLES));
   });
 });
