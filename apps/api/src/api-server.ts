@@ -27,6 +27,9 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** How long in-flight requests get to finish on shutdown before their sockets are closed. */
+const DRAIN_GRACE_MS = 5_000;
+
 /** Starts the HTTP api: report intake and queries. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config, database, redis, logger } = options;
@@ -42,7 +45,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     limitPerMinute: config.rateLimitPerMinute,
     dedupeMs: config.reportDedupeMs,
   });
+  let draining = false;
   const app = newApp({
+    draining: () => draining,
     catalog: options.catalog,
     intake: new ReportIntake({
       catalog: options.catalog,
@@ -81,10 +86,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     url,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          http.close(() => resolve());
-          http.closeIdleConnections();
-        });
+        // Stop accepting; answers still owed go out with Connection: close (see newApp), so busy
+        // keep-alive clients let go too. Whoever still holds a socket after the grace period loses it.
+        draining = true;
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeIdleConnections();
+        const grace = setTimeout(() => http.closeAllConnections(), DRAIN_GRACE_MS);
+        await closed;
+        clearTimeout(grace);
         await batcher.close();
         await queue.close();
       })();

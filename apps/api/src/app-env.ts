@@ -7,6 +7,8 @@ import type { ApiMetrics } from "./metrics.ts";
 
 /** What the routes need from the outside world; production and tests build it the same way. */
 export interface ApiDeps {
+  /** True once shutdown began: responses then close their connection. */
+  draining?: () => boolean;
   catalog: () => CatalogIndex;
   intake: ReportIntake;
   db: Db;

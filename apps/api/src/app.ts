@@ -28,6 +28,9 @@ export function newApp(deps: ApiDeps): App {
     c.set("deps", deps);
     const started = performance.now();
     await next();
+    // On shutdown a keep-alive client would go on sending requests on its open socket; tell it
+    // to reconnect (to another replica) instead.
+    if (deps.draining?.() && c.env?.outgoing) c.env.outgoing.shouldKeepAlive = false;
     if (deps.logRequests) {
       deps.logger.info(
         {
