@@ -46,6 +46,9 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
     max: options.maxConnections ?? 10,
     // Fail fast when the server is unreachable so callers can answer 503 instead of hanging.
     connect_timeout: 5,
+    // postgres.js waits up to 20 s between reconnects by default, holding queued queries all the
+    // while; after an outage the database should be used again within a second of its return.
+    backoff: (retries: number) => Math.min(0.1 * 2 ** retries, 1),
     idle_timeout: 60,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "outcry" },
