@@ -68,9 +68,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     metrics: createApiMetrics(),
   });
 
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(listening),
+    );
+    listening.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`port ${config.port} on ${config.host} is already in use; set PORT to another one`)
+          : error,
+      ),
     );
   });
   const http = server as Server;

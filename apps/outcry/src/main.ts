@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const system = await startSystem(config, role as Role, logger);
+      if (process.stderr.isTTY) process.stderr.write(`\n${system.summary}\nPress Ctrl-C to stop.\n\n`);
       await waitForSignal();
       logger.info("shutting down");
       // A stuck dependency must not keep the process alive forever.

@@ -12,6 +12,8 @@ export type Role = (typeof ROLES)[number];
 
 export interface RunningSystem {
   readonly apiUrl: string | undefined;
+  /** A few lines for a person at a terminal: where it listens, what it is connected to. */
+  readonly summary: string;
   /** Stops in dependency order: intake first, then workers, then stores. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -71,19 +73,21 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
       apiUrl = api.url;
     }
 
-    logger.info(
-      {
-        role,
-        api: apiUrl,
-        database: `${database.driver} ${database.location}`,
-        redis: supervised
-          ? `supervised redis-server ${supervised.url} (data in ${supervised.dir})`
-          : redisUrl,
-        services: catalog.size,
-      },
-      apiUrl ? `Outcry is listening on ${apiUrl}` : "Outcry is running",
-    );
-    return { apiUrl, close };
+    const connections = {
+      role,
+      api: apiUrl,
+      database: `${database.driver} ${database.location}`,
+      redis: supervised ? `supervised redis-server ${supervised.url} (data in ${supervised.dir})` : redisUrl,
+      services: catalog.size,
+    };
+    const headline = apiUrl ? `Outcry is listening on ${apiUrl}` : "Outcry is running";
+    logger.info(connections, headline);
+    const summary = [
+      `${headline} (role ${role}, ${catalog.size} services)`,
+      `  database: ${connections.database}`,
+      `  redis:    ${connections.redis}`,
+    ].join("\n");
+    return { apiUrl, summary, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { body, waitFor } from "@outcry/testing";
+import { body, TEST_REDIS_URL, uniquePrefix, waitFor } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutcryProcess } from "./outcry-process.ts";
 
@@ -106,6 +107,24 @@ describe("outcry start without redis-server", () => {
     expect(output).toContain("redis-server was not found");
     expect(output).toContain("apt-get install redis-server");
     expect(output).toContain("REDIS_URL");
+  });
+
+  it("exits with a clear message when its port is taken", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "outcry-port-"));
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const { code, output } = await OutcryProcess.run(["start"], {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      DATABASE_URL: "",
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniquePrefix("port"),
+    });
+    blocker.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(output).toContain(`port ${port} on 127.0.0.1 is already in use; set PORT`);
   });
 
   it("exits with every configuration problem listed", async () => {
