@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { durableRedisServerArgs } from "@outcry/queue";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
@@ -41,27 +42,8 @@ export async function startSupervisedRedis(options: {
 
   const port = await freePort();
   const args = [
-    "--bind",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--dir",
-    dir,
-    "--appendonly",
-    "yes",
-    "--appendfsync",
-    "always",
-    "--save",
-    "",
-    // BullMQ loses jobs under eviction; refuse writes instead when memory runs out.
-    "--maxmemory-policy",
-    "noeviction",
-    "--daemonize",
-    "no",
-    "--pidfile",
-    join(dir, "redis.pid"),
-    "--logfile",
-    join(dir, "redis.log"),
+    ...durableRedisServerArgs({ port, dir }),
+    ...["--daemonize", "no", "--pidfile", join(dir, "redis.pid"), "--logfile", join(dir, "redis.log")],
   ];
   let child: ChildProcess | undefined;
   let stopping = false;
@@ -156,7 +138,8 @@ function isRedisServer(pid: number): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

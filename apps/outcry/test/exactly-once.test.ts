@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSignalsQueue, createWorkerRedis, SIGNAL_BATCH_JOB } from "@outcry/queue";
+import {
+  createSignalsQueue,
+  createWorkerRedis,
+  durableRedisServerArgs,
+  SIGNAL_BATCH_JOB,
+} from "@outcry/queue";
 import { createTestDatabase, PrivateRedis, type TestDatabase, waitFor } from "@outcry/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +27,7 @@ describe("a counted report is counted exactly once", () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
     sql = postgres(testDatabase.url, { max: 2, onnotice: () => {} });
-    redis = await PrivateRedis.start();
+    redis = await PrivateRedis.start(durableRedisServerArgs);
     dataDir = mkdtempSync(join(tmpdir(), "outcry-exactly-once-"));
     env = {
       DATABASE_URL: testDatabase.url,

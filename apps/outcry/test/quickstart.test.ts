@@ -4,16 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { body, TEST_REDIS_URL, uniquePrefix, waitFor } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../src/redis-server.ts";
 import { OutcryProcess } from "./outcry-process.ts";
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // The README's first command: no DATABASE_URL, no REDIS_URL. PGlite in the data folder and a
 // supervised redis-server of its own.

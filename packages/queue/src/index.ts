@@ -1,5 +1,6 @@
 export { SIGNAL_BATCH_JOB, SIGNALS_QUEUE } from "./names.ts";
 export { createProducerRedis, createWorkerRedis, redisReady } from "./redis-connection.ts";
+export { durableRedisServerArgs } from "./redis-server-args.ts";
 export {
   SIGNAL_BATCH_ATTEMPTS,
   SIGNAL_BATCH_MAX_BACKOFF_MS,

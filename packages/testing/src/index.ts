@@ -1,5 +1,12 @@
 export { body } from "./read-body.ts";
 export { TcpProxy } from "./tcp-proxy.ts";
 export { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "./test-database.ts";
-export { deleteRedisPrefix, freePort, PrivateRedis, TEST_REDIS_URL, uniquePrefix } from "./test-redis.ts";
+export {
+  deleteRedisPrefix,
+  freePort,
+  PrivateRedis,
+  type RedisServerArgs,
+  TEST_REDIS_URL,
+  uniquePrefix,
+} from "./test-redis.ts";
 export { waitFor } from "./wait-for.ts";

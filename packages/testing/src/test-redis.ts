@@ -43,20 +43,25 @@ export async function freePort(): Promise<number> {
 
 /**
  * A redis-server of a test's own, for tests that stop, kill or restart Redis: the shared one must
- * stay up for everyone else. AOF with fsync on every write, as Outcry runs it.
+ * stay up for everyone else. The caller gives its settings (Outcry's durableRedisServerArgs, to
+ * run it as Outcry runs its own).
  */
+export type RedisServerArgs = (options: { port: number; dir: string }) => string[];
+
 export class PrivateRedis {
   readonly port: number;
   readonly dir: string;
+  readonly #args: RedisServerArgs;
   #process: ChildProcess | undefined;
 
-  private constructor(port: number, dir: string) {
+  private constructor(port: number, dir: string, args: RedisServerArgs) {
     this.port = port;
     this.dir = dir;
+    this.#args = args;
   }
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), mkdtempSync(join(tmpdir(), "outcry-redis-")));
+  static async start(args: RedisServerArgs): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), mkdtempSync(join(tmpdir(), "outcry-redis-")), args);
     await redis.restart();
     return redis;
   }
@@ -67,26 +72,9 @@ export class PrivateRedis {
 
   /** Starts the server (again) on the same port and data, and waits until it answers. */
   async restart(): Promise<void> {
-    this.#process = spawn(
-      "redis-server",
-      [
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        String(this.port),
-        "--dir",
-        this.dir,
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "always",
-        "--save",
-        "",
-        "--maxmemory-policy",
-        "noeviction",
-      ],
-      { stdio: "ignore" },
-    );
+    this.#process = spawn("redis-server", this.#args({ port: this.port, dir: this.dir }), {
+      stdio: "ignore",
+    });
     await waitFor(() => ping(this.url), { timeoutMs: 10_000, what: "private redis-server to answer" });
   }
 
