@@ -74,7 +74,9 @@ function validationHook(result: { success: boolean; error?: z.ZodError; target: 
   const issue = result.error.issues[0];
   const path = issue?.path.map(String) ?? [];
   const unrecognized = issue?.code === "unrecognized_keys" ? issue.keys[0] : undefined;
-  const field = unrecognized ?? (path.length > 0 ? path.join(".") : result.target);
+  // A failure of the whole body (not an object at all) names the body, as the JSON checks do.
+  const field =
+    unrecognized ?? (path.length > 0 ? path.join(".") : result.target === "json" ? "body" : result.target);
   const message =
     issue?.code === "unrecognized_keys"
       ? `unknown field "${unrecognized}"`

@@ -113,7 +113,8 @@ describe("POST /v1/reports", () => {
         "comment",
       ],
       ["malformed JSON", () => api.post('{"service": "spot', from()), 400, "invalid_json", "body"],
-      ["a JSON array", () => api.post([report], from()), 400, "invalid_request", undefined],
+      ["a JSON array", () => api.post([report], from()), 400, "invalid_request", "body"],
+      ["JSON null", () => api.post("null", from()), 400, "invalid_request", "body"],
       [
         "body over 4 KiB",
         () => api.post({ ...report, city: "x".repeat(5000) }, from()),
