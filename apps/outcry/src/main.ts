@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "@outcry/core";
 import { openDatabase } from "@outcry/db";
+import { CliInputError, detectCsv } from "./cli/detect-csv.ts";
+import { evalDetection } from "./cli/eval-detection.ts";
 import { createLogger } from "./logger.ts";
 import { RedisServerMissingError } from "./redis-server.ts";
 import { ROLES, type Role, startSystem } from "./system.ts";
@@ -10,24 +12,48 @@ const USAGE = `usage: outcry <command> [options]
 commands:
   start [--role all|api|aggregator]   run Outcry (default role: all, or OUTCRY_ROLE)
   migrate                             apply database migrations and exit
+  eval detection [--seed N] [--compare]
+                                      score the detector on generated scenarios and the Spotify replay;
+                                      --compare: totals of the detector and its alternatives
+  detect-csv [file]                   read timestamp,value CSV (file or stdin), write anomaly scores
 `;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      role: { type: "string" },
+      seed: { type: "string" },
+      compare: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   const command = positionals[0];
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-
   switch (command) {
+    case "eval": {
+      if (positionals[1] !== "detection") {
+        process.stderr.write(`outcry: eval takes "detection" (got "${positionals[1] ?? ""}")\n`);
+        return 2;
+      }
+      const seed = Number(values.seed ?? 1);
+      if (!Number.isInteger(seed)) {
+        process.stderr.write(`outcry: --seed must be a whole number (got "${values.seed}")\n`);
+        return 2;
+      }
+      evalDetection(seed, process.stdout, { compare: values.compare ?? false });
+      return 0;
+    }
+    case "detect-csv":
+      await detectCsv(positionals[1], process.stdin, process.stdout);
+      return 0;
     case "migrate": {
+      const config = loadConfig();
+      const logger = createLogger(config.logLevel);
       const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
       await database.migrate();
       await database.close();
@@ -35,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "start": {
+      const config = loadConfig();
+      const logger = createLogger(config.logLevel);
       const role = values.role ?? process.env.OUTCRY_ROLE ?? "all";
       if (!ROLES.includes(role as Role)) {
         process.stderr.write(`outcry: --role must be one of ${ROLES.join(", ")} (got "${role}")\n`);
@@ -74,7 +102,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof RedisServerMissingError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof RedisServerMissingError ||
+      error instanceof CliInputError
+    ) {
       process.stderr.write(`outcry: ${error.message}\n`);
     } else {
       process.stderr.write(

@@ -125,8 +125,13 @@ describe("SeriesDetector", () => {
     expect(() => detector.push({ t: t0 + 5 * MINUTE, count: 1 })).toThrow("time order");
   });
 
+  it("does not judge a series before it has learned from enough buckets", () => {
+    const detector = new SeriesDetector({ bucketMs: MINUTE, minExperience: 10 });
+    expect(detector.push({ t: t0, count: 500 }).score).toBe(0);
+  });
+
   it("scores in [0, 1], rising with the surprise", () => {
-    const detector = new SeriesDetector({ bucketMs: MINUTE, priorRate: 5 });
+    const detector = new SeriesDetector({ bucketMs: MINUTE, priorRate: 5, minExperience: 0 });
     const calm = detector.push({ t: t0, count: 5 });
     const high = detector.push({ t: t0 + MINUTE, count: 40 });
     expect(calm.score).toBe(0);

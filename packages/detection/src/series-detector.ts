@@ -18,6 +18,11 @@ export interface SeriesDetectorOptions {
   possibleScore?: number;
   /** Observed / expected over the triggering window needed to open: a big service's 20% wobble is no outage. */
   minRatio?: number;
+  /**
+   * Shortest window, in buckets, that may open an incident: one or two odd buckets (a blip) raise
+   * the score and show "possible problems", but an outage must last.
+   */
+  minOpenWindow?: number;
   /** Distinct reporters (or signals, when reporters are not given) needed in the triggering window. */
   minEvidence?: number;
   /** Calm buckets in a row that resolve an incident. */
@@ -38,6 +43,11 @@ interface Recent {
   upper: number;
 }
 
+/** A Bonferroni-adjusted p-value on the score's log scale: p = 10^-scale scores 1. */
+function scoreOf(adjustedP: number, scale: number): number {
+  return adjustedP >= 1 ? 0 : Math.min(1, -Math.log10(adjustedP) / scale);
+}
+
 /** Buckets a time-of-week slot learns unclipped before its own history is trusted to judge. */
 const SLOT_WARMUP = 20;
 
@@ -48,7 +58,8 @@ const DEFAULTS = {
   scoreScale: 10,
   openScore: 0.7,
   possibleScore: 0.4,
-  minRatio: 2,
+  minRatio: 2.5,
+  minOpenWindow: 3,
   minEvidence: 5,
   bandTail: 0.001,
   minExperience: 60,
@@ -126,6 +137,8 @@ export class SeriesDetector {
     // The most surprising window, and what it holds.
     let minP = 1;
     let trigger = { observed: 0, expected: 0 };
+    // The strongest window long enough to open an incident, judged by the same test.
+    let openP = 1;
     // Windows never reach back past the end of the last incident, which would reopen it at once.
     let usable = 0;
     while (usable < this.#recent.length && (this.#recent.at(-1 - usable) as Recent).t >= this.#windowFloor)
@@ -146,16 +159,17 @@ export class SeriesDetector {
       // the buckets' own dispersion.
       const windowDispersion = (dispersion * squares) / (expectedSum * expectedSum);
       const p = countUpperTail(observed, expectedSum, windowDispersion);
-      if (p < minP) {
-        minP = p;
+      minP = Math.min(minP, p);
+      if (window >= this.#options.minOpenWindow && p < openP) {
+        openP = p;
         trigger = { observed, expected: expectedSum };
       }
     }
-    const adjusted = Math.min(1, minP * windows.length);
-    const score = adjusted >= 1 ? 0 : Math.min(1, -Math.log10(adjusted) / scoreScale);
+    const score = scoreOf(minP * windows.length, scoreScale);
 
     const warmingUp = this.#baseline.experience < this.#options.minExperience;
-    const event = warmingUp ? undefined : this.#advanceIncident(bucket, score, trigger);
+    const openScore = scoreOf(openP * windows.length, scoreScale);
+    const event = warmingUp ? undefined : this.#advanceIncident(bucket, openScore, trigger);
     const shielded =
       this.#incident !== undefined && input.t - this.#incident.startedAt <= this.#options.maxShieldMs;
     if (!shielded) {
@@ -165,6 +179,8 @@ export class SeriesDetector {
       const raw = this.#baseline.slotExperience(input.t) < SLOT_WARMUP || this.#incident !== undefined;
       this.#baseline.learn(input.t, raw ? value : Math.min(value, upper), expected);
     }
+    // While the series is too young to judge, it is not judged: no score, no status.
+    if (warmingUp) return { t: input.t, count: input.count, expected, upper, score: 0, status: "ok" };
     const status: SeriesStatus = this.#incident
       ? "problems"
       : score >= this.#options.possibleScore
