@@ -1,5 +1,5 @@
 import type { Config } from "@outcry/core";
-import type { Database } from "@outcry/db";
+import { type Database, pruneAppliedBatches } from "@outcry/db";
 import { createWorkerRedis, SIGNALS_QUEUE, type SignalBatchJob, signalBatchBackoff } from "@outcry/queue";
 import { Worker } from "bullmq";
 import type { Logger } from "pino";
@@ -68,10 +68,20 @@ export function startAggregator(options: AggregatorOptions): Aggregator {
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
 
+  // Batch ids are only needed while a batch may still be redelivered; prune them hourly. Several
+  // aggregators pruning at once is harmless.
+  const prune = setInterval(() => {
+    pruneAppliedBatches(database.db)
+      .then((removed) => removed > 0 && logger.info({ removed }, "pruned applied batch ids"))
+      .catch((error) => logger.warn({ err: error }, "pruning applied batch ids failed; will retry"));
+  }, 3_600_000);
+  prune.unref();
+
   let closing: Promise<void> | undefined;
   return {
     close() {
       closing ??= (async () => {
+        clearInterval(prune);
         await worker.close();
         connection.disconnect();
       })();

@@ -1,6 +1,7 @@
 export { type Database, type Db, type OpenDatabaseOptions, openDatabase } from "./database.ts";
 export { applySignalBatch, type SignalBatch } from "./queries/apply-signal-batch.ts";
 export { listServices, upsertServices } from "./queries/catalog.ts";
+export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
 export * as schema from "./schema/index.ts";
 export { isDatabaseUnavailable, whileAvailable } from "./unavailable.ts";

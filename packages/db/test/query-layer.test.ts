@@ -6,11 +6,13 @@ import { HOUR_MS, loadSeedCatalog, MINUTE_MS, type Signal } from "@outcry/core";
 import { createTestDatabase } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  APPLIED_BATCH_RETENTION_MS,
   applySignalBatch,
   type Database,
   isDatabaseUnavailable,
   listServices,
   openDatabase,
+  pruneAppliedBatches,
   seriesForService,
   upsertServices,
 } from "../src/index.ts";
@@ -132,6 +134,17 @@ describe.each(drivers)("query layer on $name", ({ open }) => {
       stepMs: 24 * HOUR_MS,
     });
     expect(daily).toEqual([{ t: day, count: 3 }]);
+  });
+
+  it("forgets applied batch ids after a week, keeping the recent ones", async () => {
+    const recent = { id: randomUUID(), signals: [signal({ service: "zoom" })] };
+    await applySignalBatch(database.db, recent);
+    const weekAndADayLater = Date.now() + APPLIED_BATCH_RETENTION_MS + 86_400_000;
+    const oldEnough = await pruneAppliedBatches(database.db, weekAndADayLater);
+    expect(oldEnough).toBeGreaterThanOrEqual(1);
+    // Pruned ids are gone for good; pruning now removes nothing recent.
+    await applySignalBatch(database.db, { id: randomUUID(), signals: [signal({ service: "zoom" })] });
+    expect(await pruneAppliedBatches(database.db)).toBe(0);
   });
 
   it("applies concurrent batches on the same counts without losing any", async () => {
