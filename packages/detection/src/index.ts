@@ -14,6 +14,14 @@ export {
 export { generateScenarios } from "./scenarios/generate.ts";
 export type { LabelledEvent, Scenario } from "./scenarios/scenario.ts";
 export { spotifyOutageScenario } from "./scenarios/spotify-2025-04-16.ts";
-export { SeasonalBaseline, type SeasonalBaselineOptions } from "./seasonal-baseline.ts";
-export { SeriesDetector, type SeriesDetectorOptions } from "./series-detector.ts";
+export {
+  SeasonalBaseline,
+  type SeasonalBaselineOptions,
+  type SeasonalBaselineSnapshot,
+} from "./seasonal-baseline.ts";
+export {
+  SeriesDetector,
+  type SeriesDetectorOptions,
+  type SeriesDetectorSnapshot,
+} from "./series-detector.ts";
 export type { BucketInput, BucketVerdict, IncidentState, SeriesStatus } from "./types.ts";

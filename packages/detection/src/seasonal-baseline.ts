@@ -20,6 +20,16 @@ export interface SeasonalBaselineOptions {
  * ordinary buckets, clipped to the top of the normal band, so an outage never teaches the baseline
  * that outages are normal.
  */
+/** A baseline's learned state as plain JSON, to store and restore across restarts. */
+export interface SeasonalBaselineSnapshot {
+  sums: number[];
+  weights: number[];
+  overallSum: number;
+  overallWeight: number;
+  level: number;
+  dispersion: number;
+}
+
 export class SeasonalBaseline {
   readonly #bucketMs: number;
   readonly #slotMs: number;
@@ -42,6 +52,30 @@ export class SeasonalBaseline {
     this.#priorRate = options.priorRate;
     // A slot sees slotMs / bucketMs buckets a week.
     this.#maxWeight = options.memoryWeeks * Math.max(1, this.#slotMs / this.#bucketMs);
+  }
+
+  snapshot(): SeasonalBaselineSnapshot {
+    return {
+      sums: [...this.#sums],
+      weights: [...this.#weights],
+      overallSum: this.#overallSum,
+      overallWeight: this.#overallWeight,
+      level: this.#level,
+      dispersion: this.#dispersion,
+    };
+  }
+
+  /** Takes back a snapshot of a baseline made with the same options. */
+  restore(snapshot: SeasonalBaselineSnapshot): void {
+    if (snapshot.sums.length !== this.#sums.length || snapshot.weights.length !== this.#weights.length) {
+      throw new Error(`baseline snapshot has ${snapshot.sums.length} slots, expected ${this.#sums.length}`);
+    }
+    this.#sums.set(snapshot.sums);
+    this.#weights.set(snapshot.weights);
+    this.#overallSum = snapshot.overallSum;
+    this.#overallWeight = snapshot.overallWeight;
+    this.#level = snapshot.level;
+    this.#dispersion = snapshot.dispersion;
   }
 
   get dispersion(): number {

@@ -117,6 +117,22 @@ describe("SeriesDetector", () => {
     );
   });
 
+  it("carries on exactly where it left off when restored from a JSON snapshot", () => {
+    const sample = poissonStream(3);
+    const inputs = Array.from({ length: 2 * 1440 }, (_, minute) => {
+      const outage = minute >= 2000 && minute < 2100 ? 6 : 1;
+      const count = sample(8 * daily(minute) * outage);
+      return { t: t0 + minute * MINUTE, count, reporters: count };
+    });
+    const original = new SeriesDetector({ bucketMs: MINUTE });
+    for (const input of inputs.slice(0, 2050)) original.push(input);
+    const stored = JSON.parse(JSON.stringify(original.snapshot()));
+    const restored = SeriesDetector.restore({ bucketMs: MINUTE }, stored);
+    expect(stored.incident).toBeDefined();
+    const rest = inputs.slice(2050);
+    expect(rest.map((input) => restored.push(input))).toEqual(rest.map((input) => original.push(input)));
+  });
+
   it("fills missing buckets with zeros and refuses buckets out of order", () => {
     const detector = new SeriesDetector({ bucketMs: MINUTE });
     detector.push({ t: t0, count: 1 });

@@ -1,5 +1,5 @@
 import { countUpperTail, upperQuantile } from "./count-tail.ts";
-import { SeasonalBaseline } from "./seasonal-baseline.ts";
+import { SeasonalBaseline, type SeasonalBaselineSnapshot } from "./seasonal-baseline.ts";
 import type { BucketInput, BucketVerdict, IncidentState, SeriesStatus } from "./types.ts";
 
 export interface SeriesDetectorOptions {
@@ -33,6 +33,17 @@ export interface SeriesDetectorOptions {
   minExperience?: number;
   /** An incident open this long stops shielding the baseline: the new rate may be the new normal. */
   maxShieldMs?: number;
+}
+
+/** A detector's whole state as plain JSON: stored by the aggregator so a restart resumes. */
+export interface SeriesDetectorSnapshot {
+  version: 1;
+  baseline: SeasonalBaselineSnapshot;
+  recent: Recent[];
+  incident?: IncidentState | undefined;
+  calm: number;
+  lastT?: number | undefined;
+  windowFloor?: number | undefined;
 }
 
 interface Recent {
@@ -108,6 +119,31 @@ export class SeriesDetector {
       memoryWeeks: this.#options.memoryWeeks,
     });
     this.#history = Math.max(...this.#options.windows, 60);
+  }
+
+  snapshot(): SeriesDetectorSnapshot {
+    return {
+      version: 1,
+      baseline: this.#baseline.snapshot(),
+      recent: this.#recent.map((entry) => ({ ...entry })),
+      ...(this.#incident ? { incident: { ...this.#incident } } : {}),
+      calm: this.#calm,
+      ...(this.#lastT !== undefined ? { lastT: this.#lastT } : {}),
+      ...(Number.isFinite(this.#windowFloor) ? { windowFloor: this.#windowFloor } : {}),
+    };
+  }
+
+  /** A detector with these options that carries on exactly where the snapshot's left off. */
+  static restore(options: SeriesDetectorOptions, snapshot: SeriesDetectorSnapshot): SeriesDetector {
+    if (snapshot.version !== 1) throw new Error(`unknown detector snapshot version ${snapshot.version}`);
+    const detector = new SeriesDetector(options);
+    detector.#baseline.restore(snapshot.baseline);
+    detector.#recent.push(...snapshot.recent.map((entry) => ({ ...entry })));
+    detector.#incident = snapshot.incident ? { ...snapshot.incident } : undefined;
+    detector.#calm = snapshot.calm;
+    detector.#lastT = snapshot.lastT;
+    detector.#windowFloor = snapshot.windowFloor ?? Number.NEGATIVE_INFINITY;
+    return detector;
   }
 
   push(input: BucketInput): BucketVerdict {
