@@ -35,14 +35,12 @@ export class ReportIntake {
 
   async submit(report: ReportInput, address: string): Promise<IntakeResult> {
     const catalog = this.#deps.catalog();
-    if (!catalog.get(report.service)) {
+    const service = catalog.get(report.service);
+    if (!service) {
       return { outcome: "rejected", field: "service", message: `unknown service "${report.service}"` };
     }
     if (!catalog.hasProblem(report.service, report.problem)) {
-      const known = catalog
-        .get(report.service)
-        ?.problems.map((problem) => problem.id)
-        .join(", ");
+      const known = service.problems.map((problem) => problem.id).join(", ");
       return {
         outcome: "rejected",
         field: "problem",
