@@ -4,6 +4,7 @@ import { createWorkerRedis, SIGNALS_QUEUE, type SignalBatchJob, signalBatchBacko
 import { Worker } from "bullmq";
 import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
+import { startDetectionWorker } from "./detection-worker.ts";
 import { type BatchOutcome, processSignalBatch } from "./process-signal-batch.ts";
 
 export interface AggregatorOptions {
@@ -12,6 +13,8 @@ export interface AggregatorOptions {
   redisUrl: string;
   logger: Logger;
   registry?: Registry;
+  /** Run the detector tick once a minute (default). Tests that drive the tick themselves turn it off. */
+  detection?: boolean;
 }
 
 export interface Aggregator {
@@ -19,8 +22,11 @@ export interface Aggregator {
   close(): Promise<void>;
 }
 
-/** Starts the BullMQ worker that applies signal batches to the counts. */
-export function startAggregator(options: AggregatorOptions): Aggregator {
+/**
+ * Starts the BullMQ workers of the aggregator role: signal batches into counts, and the detector
+ * tick once a minute.
+ */
+export async function startAggregator(options: AggregatorOptions): Promise<Aggregator> {
   const { config, database, logger: parent } = options;
   const logger = parent.child({ component: "aggregator" });
   const registers = options.registry ? [options.registry] : [];
@@ -77,11 +83,15 @@ export function startAggregator(options: AggregatorOptions): Aggregator {
   }, 3_600_000);
   prune.unref();
 
+  const detection =
+    options.detection === false ? undefined : await startDetectionWorker({ ...options, logger });
+
   let closing: Promise<void> | undefined;
   return {
     close() {
       closing ??= (async () => {
         clearInterval(prune);
+        await detection?.close();
         await worker.close();
         connection.disconnect();
       })();

@@ -10,6 +10,8 @@ import { ApiError, type ErrorCode, statusOf } from "./errors.ts";
 import { registerHealthz } from "./routes/health/healthz.ts";
 import { registerMetrics } from "./routes/health/metrics.ts";
 import { registerReadyz } from "./routes/health/readyz.ts";
+import { registerGetIncident } from "./routes/incidents/get.ts";
+import { registerListIncidents } from "./routes/incidents/list.ts";
 import { registerCreateReport } from "./routes/reports/create.ts";
 import { registerListServices } from "./routes/services/list.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
@@ -51,6 +53,8 @@ export function newApp(deps: ApiDeps): App {
   registerCreateReport(app);
   registerListServices(app);
   registerServiceSeries(app);
+  registerListIncidents(app);
+  registerGetIncident(app);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

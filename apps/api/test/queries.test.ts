@@ -81,6 +81,8 @@ describe("query routes", () => {
         "/v1/reports",
         "/v1/services",
         "/v1/services/{slug}/series",
+        "/v1/incidents",
+        "/v1/incidents/{id}",
         "/healthz",
         "/readyz",
       ]),

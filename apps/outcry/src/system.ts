@@ -50,7 +50,7 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
 
     let apiUrl: string | undefined;
     if (role === "all" || role === "aggregator") {
-      const aggregator = startAggregator({ config, database, redisUrl, logger });
+      const aggregator = await startAggregator({ config, database, redisUrl, logger });
       closers.push(() => aggregator.close());
     }
     if (role === "all" || role === "api") {

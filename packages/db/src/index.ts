@@ -1,6 +1,23 @@
 export { type Database, type Db, type OpenDatabaseOptions, openDatabase } from "./database.ts";
 export { applySignalBatch, type SignalBatch } from "./queries/apply-signal-batch.ts";
 export { listServices, upsertServices } from "./queries/catalog.ts";
+export {
+  detectorStateBuckets,
+  getIncident,
+  type IncidentFilter,
+  type IncidentRow,
+  insertIncident,
+  listIncidents,
+  loadDetectorStates,
+  type NewIncident,
+  openIncidentsBySeries,
+  type SeriesCount,
+  type StoredDetectorState,
+  saveDetectorStates,
+  seriesCountsBetween,
+  seriesKey,
+  updateIncident,
+} from "./queries/detection.ts";
 export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
 export * as schema from "./schema/index.ts";

@@ -1,4 +1,10 @@
-export { SIGNAL_BATCH_JOB, SIGNALS_QUEUE } from "./names.ts";
+export {
+  DETECTION_QUEUE,
+  DETECTOR_TICK_JOB,
+  INCIDENT_EVENTS_CHANNEL,
+  SIGNAL_BATCH_JOB,
+  SIGNALS_QUEUE,
+} from "./names.ts";
 export { createProducerRedis, createWorkerRedis, redisReady } from "./redis-connection.ts";
 export { durableRedisServerArgs } from "./redis-server-args.ts";
 export {

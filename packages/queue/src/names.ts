@@ -3,3 +3,12 @@ export const SIGNALS_QUEUE = "signals";
 
 /** Job name of a signal batch on the signals queue. */
 export const SIGNAL_BATCH_JOB = "signal-batch";
+
+/** BullMQ queue of the detector tick, scheduled once a minute. */
+export const DETECTION_QUEUE = "detection";
+
+/** Job name (and job scheduler id) of the detector tick. */
+export const DETECTOR_TICK_JOB = "detector-tick";
+
+/** Redis pub/sub channel (under the queue prefix) of incident events, for live streams. */
+export const INCIDENT_EVENTS_CHANNEL = "incident-events";

@@ -1,0 +1,88 @@
+import type { Config } from "@outcry/core";
+import type { Database } from "@outcry/db";
+import {
+  createProducerRedis,
+  createWorkerRedis,
+  DETECTION_QUEUE,
+  DETECTOR_TICK_JOB,
+  INCIDENT_EVENTS_CHANNEL,
+} from "@outcry/queue";
+import { Queue, Worker } from "bullmq";
+import type { Logger } from "pino";
+import { Histogram, type Registry } from "prom-client";
+import { DetectorTick } from "./detector-tick.ts";
+
+export interface DetectionWorker {
+  close(): Promise<void>;
+}
+
+/**
+ * Schedules the detector tick once a minute (a BullMQ job scheduler: one job per minute however
+ * many aggregators run) and runs it; incident events go out on Redis pub/sub for live streams.
+ */
+export async function startDetectionWorker(options: {
+  config: Config;
+  database: Database;
+  redisUrl: string;
+  logger: Logger;
+  registry?: Registry | undefined;
+}): Promise<DetectionWorker> {
+  const { config, logger } = options;
+  const duration = new Histogram({
+    name: "outcry_detector_tick_seconds",
+    help: "Time of one detector tick over every active series.",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: options.registry ? [options.registry] : [],
+  });
+  const producer = createProducerRedis(options.redisUrl);
+  producer.on("error", (error) => logger.warn({ err: error }, "detection: redis error"));
+  const queue = new Queue(DETECTION_QUEUE, { connection: producer, prefix: config.queuePrefix });
+  queue.on("error", (error) => logger.warn({ err: error }, "detection queue: redis error"));
+  // Ten seconds into every minute: the minute that just ended has settled (see SETTLE_MS), so an
+  // outage is judged about ten seconds after each of its minutes, not up to a minute later.
+  await queue.upsertJobScheduler(
+    DETECTOR_TICK_JOB,
+    { pattern: "10 * * * * *" },
+    { name: DETECTOR_TICK_JOB, opts: { removeOnComplete: 60, removeOnFail: 60 } },
+  );
+
+  const tick = new DetectorTick(options.database.db);
+  const channel = `${config.queuePrefix}:${INCIDENT_EVENTS_CHANNEL}`;
+  const connection = createWorkerRedis(options.redisUrl);
+  const worker = new Worker(
+    DETECTION_QUEUE,
+    async () => {
+      const stop = duration.startTimer();
+      const result = await tick.run(Date.now());
+      stop();
+      for (const event of result.events) {
+        logger.info({ ...event, at: new Date(event.at).toISOString() }, event.type);
+        await producer.publish(channel, JSON.stringify(event)).catch((error: unknown) => {
+          logger.warn({ err: error }, "incident event not published");
+        });
+      }
+      return { bucket: result.bucket, series: result.series, events: result.events.length };
+    },
+    { connection, prefix: config.queuePrefix, concurrency: 1 },
+  );
+  worker.on("failed", (_job, error) =>
+    logger.warn({ err: error }, "detector tick failed; the next one catches up"),
+  );
+  worker.on("error", (error) => logger.error({ err: error }, "detection worker error"));
+
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        await tick
+          .flush()
+          .catch((error: unknown) => logger.warn({ err: error }, "detector states not saved"));
+        await queue.close();
+        connection.disconnect();
+        producer.disconnect();
+      })();
+      return closing;
+    },
+  };
+}

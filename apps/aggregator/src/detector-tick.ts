@@ -1,0 +1,228 @@
+import { randomUUID } from "node:crypto";
+import { alignDown, HOUR_MS, MINUTE_MS } from "@outcry/core";
+import {
+  type Db,
+  detectorStateBuckets,
+  type IncidentRow,
+  insertIncident,
+  loadDetectorStates,
+  openIncidentsBySeries,
+  type StoredDetectorState,
+  saveDetectorStates,
+  seriesCountsBetween,
+  seriesKey,
+  updateIncident,
+} from "@outcry/db";
+import { type BucketVerdict, SeriesDetector, type SeriesDetectorSnapshot } from "@outcry/detection";
+import { sql } from "drizzle-orm";
+
+/** Signal batches land within seconds of a minute's end; a tick judges a minute this much later. */
+const SETTLE_MS = 10_000;
+/** After downtime a tick replays at most this much history; older gaps are skipped as empty. */
+const MAX_CATCH_UP_MS = 6 * HOUR_MS;
+/** Detector states are written at least this often (and whenever an incident changes). */
+const SAVE_EVERY_TICKS = 10;
+/** Arbitrary key of the advisory lock that lets one tick run at a time across replicas. */
+const TICK_LOCK = 7_264_001;
+const GLOBAL = "*";
+
+export interface IncidentEvent {
+  type: "incident.opened" | "incident.updated" | "incident.resolved";
+  incidentId: string;
+  service: string;
+  region: string;
+  at: number;
+  count: number;
+  expected: number;
+  score: number;
+}
+
+export interface TickResult {
+  /** The minute judged (its start). */
+  bucket: number;
+  series: number;
+  events: IncidentEvent[];
+}
+
+interface Tracked {
+  service: string;
+  region: string;
+  detector: SeriesDetector;
+  lastBucket: number;
+  dirty: boolean;
+}
+
+const detectorOptions = { bucketMs: MINUTE_MS };
+
+/**
+ * The detector tick: once a minute, every active series (each service per region, and each
+ * service's global sum) gets the minute that just ended; incidents open, update and resolve in
+ * Postgres in the same transaction as the detector states they came from, so a tick that fails or
+ * is retried changes nothing twice, and a restarted aggregator replays from the stored states.
+ * Detectors stay in memory between ticks; a replica reloads the series another one ticked since.
+ */
+export class DetectorTick {
+  readonly #db: Db;
+  readonly #series = new Map<string, Tracked>();
+  #ticks = 0;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async run(now: number): Promise<TickResult> {
+    const target = alignDown(now - SETTLE_MS, MINUTE_MS) - MINUTE_MS;
+    return this.#db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${TICK_LOCK})`);
+      await this.#reloadNewer(tx);
+
+      const known = [...this.#series.values()].map((tracked) => tracked.lastBucket);
+      const from = Math.max(
+        target - MAX_CATCH_UP_MS,
+        known.length > 0 ? Math.min(...known) : target - MINUTE_MS,
+      );
+      const counts = new Map<string, Map<number, number>>();
+      for (const row of await seriesCountsBetween(tx, from, target)) {
+        const key = seriesKey(row.service, row.region);
+        if (!counts.has(key)) counts.set(key, new Map());
+        counts.get(key)?.set(row.bucket, row.count);
+        if (!this.#series.has(key)) {
+          this.#series.set(key, {
+            service: row.service,
+            region: row.region,
+            detector: new SeriesDetector(detectorOptions),
+            lastBucket: row.bucket - MINUTE_MS,
+            dirty: true,
+          });
+        }
+      }
+
+      const open = await openIncidentsBySeries(tx);
+      const events: IncidentEvent[] = [];
+      // Global series first, so a regional incident opened in the same tick can link to its service's.
+      const ordered = [...this.#series.entries()].sort(
+        ([, a], [, b]) => Number(b.region === GLOBAL) - Number(a.region === GLOBAL),
+      );
+      for (const [key, tracked] of ordered) {
+        if (tracked.lastBucket >= target) continue;
+        const series = counts.get(key);
+        for (
+          let t = Math.max(tracked.lastBucket + MINUTE_MS, from + MINUTE_MS);
+          t <= target;
+          t += MINUTE_MS
+        ) {
+          const verdict = tracked.detector.push({ t, count: series?.get(t) ?? 0 });
+          if (verdict.event) events.push(await this.#record(tx, tracked, verdict, open));
+        }
+        tracked.lastBucket = target;
+        tracked.dirty = true;
+      }
+
+      this.#ticks += 1;
+      if (events.length > 0 || this.#ticks % SAVE_EVERY_TICKS === 0) await this.#save(tx);
+      return { bucket: target, series: this.#series.size, events };
+    });
+  }
+
+  /** Writes every state changed since the last save. */
+  async flush(): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${TICK_LOCK})`);
+      await this.#save(tx);
+    });
+  }
+
+  async #reloadNewer(db: Db): Promise<void> {
+    const stored = await detectorStateBuckets(db);
+    const newer = [...stored].filter(
+      ([key, bucket]) => bucket > (this.#series.get(key)?.lastBucket ?? Number.NEGATIVE_INFINITY),
+    );
+    for (const state of await loadDetectorStates(
+      db,
+      newer.map(([key]) => key),
+    )) {
+      this.#series.set(seriesKey(state.service, state.region), {
+        service: state.service,
+        region: state.region,
+        detector: SeriesDetector.restore(detectorOptions, state.state as SeriesDetectorSnapshot),
+        lastBucket: state.lastBucket,
+        dirty: false,
+      });
+    }
+  }
+
+  async #save(db: Db): Promise<void> {
+    const dirty = [...this.#series.values()].filter((tracked) => tracked.dirty);
+    const states: StoredDetectorState[] = dirty.map((tracked) => ({
+      service: tracked.service,
+      region: tracked.region,
+      lastBucket: tracked.lastBucket,
+      state: tracked.detector.snapshot(),
+    }));
+    await saveDetectorStates(db, states);
+    for (const tracked of dirty) tracked.dirty = false;
+  }
+
+  async #record(
+    db: Db,
+    tracked: Tracked,
+    verdict: BucketVerdict,
+    open: Map<string, IncidentRow>,
+  ): Promise<IncidentEvent> {
+    const key = seriesKey(tracked.service, tracked.region);
+    const incident = verdict.incident;
+    if (!incident) throw new Error("a verdict with an event carries its incident");
+    let id = open.get(key)?.id;
+    if (verdict.event === "opened" || !id) {
+      id = randomUUID();
+      const global = tracked.region === GLOBAL ? undefined : open.get(seriesKey(tracked.service, GLOBAL));
+      const row = {
+        id,
+        service: tracked.service,
+        region: tracked.region,
+        status: "open" as const,
+        startedAt: new Date(incident.startedAt),
+        detectedAt: new Date(incident.detectedAt),
+        peakAt: new Date(incident.peakAt),
+        peakCount: Math.round(incident.peakCount),
+        peakExpected: incident.peakExpected,
+        peakScore: incident.peakScore,
+        globalIncidentId: global?.id ?? null,
+        resolvedAt: null,
+        updatedAt: new Date(),
+      };
+      await insertIncident(db, row);
+      open.set(key, row);
+      if (tracked.region === GLOBAL) {
+        // Regional incidents already open belong to this global one.
+        for (const [otherKey, other] of open) {
+          if (other.service === tracked.service && other.region !== GLOBAL && !other.globalIncidentId) {
+            await updateIncident(db, other.id, { globalIncidentId: id });
+            open.set(otherKey, { ...other, globalIncidentId: id });
+          }
+        }
+      }
+    }
+    const changes = {
+      peakAt: new Date(incident.peakAt),
+      peakCount: Math.round(incident.peakCount),
+      peakExpected: incident.peakExpected,
+      peakScore: incident.peakScore,
+      ...(verdict.event === "resolved"
+        ? { status: "resolved" as const, resolvedAt: new Date(incident.resolvedAt ?? verdict.t) }
+        : {}),
+    };
+    if (verdict.event !== "opened") await updateIncident(db, id, changes);
+    if (verdict.event === "resolved") open.delete(key);
+    return {
+      type: `incident.${verdict.event ?? "updated"}`,
+      incidentId: id,
+      service: tracked.service,
+      region: tracked.region,
+      at: verdict.t,
+      count: verdict.count,
+      expected: verdict.expected,
+      score: verdict.score,
+    };
+  }
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from "node:crypto";
+import { loadConfig, loadSeedCatalog, type Signal } from "@outcry/core";
+import { type Database, openDatabase, upsertServices } from "@outcry/db";
+import { createProducerRedis, createSignalsQueue, redisReady, SignalBatcher } from "@outcry/queue";
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  uniquePrefix,
+  waitFor,
+} from "@outcry/testing";
+import { pino } from "pino";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Aggregator, startAggregator } from "../src/aggregator.ts";
+import { DetectorTick } from "../src/detector-tick.ts";
+
+const MINUTE = 60_000;
+const start = Date.parse("2025-04-16T08:00:00Z");
+const OUTAGE_START = 180; // minutes after start
+const OUTAGE_END = 210;
+const MINUTES = 240;
+
+/** Reports per minute: 6 in GB and 4 in US, GB 8x during the outage. */
+function reportsAt(minute: number): Signal[] {
+  const gb = minute >= OUTAGE_START && minute < OUTAGE_END ? 48 : 6;
+  const region = (n: number) => (n < gb ? "GB" : "US");
+  return Array.from({ length: gb + 4 }, (_, n) => ({
+    id: randomUUID(),
+    service: "spotify",
+    region: region(n),
+    source: "report" as const,
+    at: start + minute * MINUTE + n * 100,
+    problem: "playback",
+    reporter: `r-${minute}-${n}`,
+  }));
+}
+
+// A scenario through the real queue and database: reports go in as signal batches, the aggregator
+// counts them, and the tick, run minute by minute, writes incident rows.
+describe("the detector tick", () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let sql: postgres.Sql;
+  let aggregator: Aggregator;
+  const prefix = uniquePrefix("tick");
+  const redis = createProducerRedis(TEST_REDIS_URL);
+  const queue = createSignalsQueue(redis, prefix);
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    database = await openDatabase({ url: testDatabase.url, dataDir: "unused" });
+    await database.migrate();
+    await upsertServices(database.db, loadSeedCatalog());
+    sql = postgres(testDatabase.url, { max: 1, onnotice: () => {} });
+    await redisReady(redis);
+    const config = loadConfig({ QUEUE_PREFIX: prefix });
+    aggregator = await startAggregator({
+      config,
+      database,
+      redisUrl: TEST_REDIS_URL,
+      logger: pino({ level: "silent" }),
+      // This test drives the tick minute by minute itself.
+      detection: false,
+    });
+    const batcher = new SignalBatcher(queue, { maxSize: 1000, maxInFlight: 4 });
+    const signals = Array.from({ length: MINUTES }, (_, minute) => reportsAt(minute)).flat();
+    await Promise.all(signals.map((signal) => batcher.add(signal)));
+    await batcher.close();
+    await waitFor(
+      async () =>
+        (await sql`select coalesce(sum(count), 0)::int as n from counts_minute`)[0]?.n === signals.length,
+      { timeoutMs: 30_000, what: "every signal counted" },
+    );
+  });
+
+  afterAll(async () => {
+    await aggregator?.close();
+    await queue.close();
+    redis.disconnect();
+    await sql?.end();
+    await database?.close();
+    await testDatabase?.drop();
+    await deleteRedisPrefix(TEST_REDIS_URL, prefix);
+  });
+
+  const tickAt = (tick: DetectorTick, minute: number) => tick.run(start + (minute + 1) * MINUTE + 15_000);
+
+  it("opens a regional and a global incident dated from the onset, resumes after a restart, and resolves", async () => {
+    let tick = new DetectorTick(database.db);
+    const events = [];
+    for (let minute = 0; minute < OUTAGE_START + 10; minute++)
+      events.push(...(await tickAt(tick, minute)).events);
+
+    const opened = await sql`select * from incidents where status = 'open' order by region`;
+    expect(opened.map((row) => row.region)).toEqual(["*", "GB"]);
+    for (const row of opened) {
+      const onsetError =
+        Math.abs(new Date(row.started_at).getTime() - (start + OUTAGE_START * MINUTE)) / MINUTE;
+      expect(onsetError).toBeLessThanOrEqual(1);
+      const latency = (new Date(row.detected_at).getTime() - (start + OUTAGE_START * MINUTE)) / MINUTE;
+      expect(latency).toBeLessThanOrEqual(2);
+    }
+    const [global, gb] = opened;
+    expect(gb?.global_incident_id).toBe(global?.id);
+    expect(events.filter((event) => event.type === "incident.opened")).toHaveLength(2);
+
+    // A restarted aggregator: a fresh tick carries on from the stored states, opening nothing new.
+    tick = new DetectorTick(database.db);
+    for (let minute = OUTAGE_START + 10; minute < MINUTES; minute++)
+      events.push(...(await tickAt(tick, minute)).events);
+    const all = await sql`select * from incidents order by region`;
+    expect(all).toHaveLength(2);
+    expect(all.map((row) => row.status)).toEqual(["resolved", "resolved"]);
+    const resolvedAt = new Date(all[1]?.resolved_at).getTime();
+    expect(Math.abs(resolvedAt - (start + OUTAGE_END * MINUTE)) / MINUTE).toBeLessThanOrEqual(3);
+    expect(all[1]?.peak_count).toBeGreaterThanOrEqual(40);
+  });
+
+  it("runs a minute once: a repeated tick changes nothing", async () => {
+    const tick = new DetectorTick(database.db);
+    const before = await sql`select count(*)::int as n, max(updated_at) as at from incidents`;
+    const again = await tickAt(tick, MINUTES - 1);
+    expect(again.events).toEqual([]);
+    expect(await sql`select count(*)::int as n, max(updated_at) as at from incidents`).toEqual(before);
+  });
+});

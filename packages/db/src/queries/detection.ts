@@ -1,0 +1,148 @@
+import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../database.ts";
+import { detectorStates, GLOBAL_REGION, incidents } from "../schema/index.ts";
+import { executeRows } from "./execute-rows.ts";
+
+/** A series' count in one minute bucket. Region "*" is the service's global series. */
+export interface SeriesCount {
+  service: string;
+  region: string;
+  bucket: number;
+  count: number;
+}
+
+/**
+ * Counts per (service, region) and per service over all regions, for buckets in (from, to], all
+ * sources together. One pass over the minute counts with grouping sets.
+ */
+export async function seriesCountsBetween(db: Db, from: number, to: number): Promise<SeriesCount[]> {
+  const rows = await executeRows<{ service: string; region: string; bucket: number; count: number }>(
+    db,
+    sql`
+      select service,
+             case when grouping(region) = 1 then ${GLOBAL_REGION} else region end as region,
+             (extract(epoch from bucket) * 1000)::float8 as bucket,
+             sum(count)::int as count
+      from counts_minute
+      where bucket > ${new Date(from).toISOString()}::timestamptz and bucket <= ${new Date(to).toISOString()}::timestamptz
+      group by grouping sets ((service, region, bucket), (service, bucket))`,
+  );
+  return rows.map((row) => ({ ...row, bucket: Number(row.bucket), count: Number(row.count) }));
+}
+
+export interface StoredDetectorState {
+  service: string;
+  region: string;
+  lastBucket: number;
+  state: unknown;
+}
+
+/** Newest bucket of every stored detector state (without the states themselves). */
+export async function detectorStateBuckets(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .select({
+      service: detectorStates.service,
+      region: detectorStates.region,
+      lastBucket: detectorStates.lastBucket,
+    })
+    .from(detectorStates);
+  return new Map(rows.map((row) => [seriesKey(row.service, row.region), row.lastBucket.getTime()]));
+}
+
+/** The stored states of the given series. */
+export async function loadDetectorStates(db: Db, keys: string[]): Promise<StoredDetectorState[]> {
+  if (keys.length === 0) return [];
+  const rows = await executeRows<{
+    service: string;
+    region: string;
+    last_bucket: Date | string;
+    state: unknown;
+  }>(
+    db,
+    sql`select service, region, last_bucket, state from ${detectorStates}
+        where service || ':' || region = any(${sql.param(keys)}::text[])`,
+  );
+  return rows.map((row) => ({
+    service: row.service,
+    region: row.region,
+    lastBucket: new Date(row.last_bucket).getTime(),
+    state: typeof row.state === "string" ? JSON.parse(row.state) : row.state,
+  }));
+}
+
+/** Writes detector states, replacing older ones of the same series. */
+export async function saveDetectorStates(db: Db, states: StoredDetectorState[]): Promise<void> {
+  if (states.length === 0) return;
+  const column = (values: unknown[]): SQL => sql`${sql.param(values)}`;
+  await db.execute(sql`
+    insert into ${detectorStates} (service, region, last_bucket, state, updated_at)
+    select service, region, to_timestamp(last_ms / 1000.0), state::jsonb, now()
+    from unnest(
+      ${column(states.map((entry) => entry.service))}::text[],
+      ${column(states.map((entry) => entry.region))}::text[],
+      ${column(states.map((entry) => entry.lastBucket))}::float8[],
+      ${column(states.map((entry) => JSON.stringify(entry.state)))}::text[]
+    ) as t(service, region, last_ms, state)
+    on conflict (service, region) do update
+      set last_bucket = excluded.last_bucket, state = excluded.state, updated_at = excluded.updated_at`);
+}
+
+/** "service:region", the key series go by. */
+export function seriesKey(service: string, region: string): string {
+  return `${service}:${region}`;
+}
+
+export type IncidentRow = typeof incidents.$inferSelect;
+export type NewIncident = typeof incidents.$inferInsert;
+
+/** Open incidents, by series key. */
+export async function openIncidentsBySeries(db: Db): Promise<Map<string, IncidentRow>> {
+  const rows = await db.select().from(incidents).where(eq(incidents.status, "open"));
+  return new Map(rows.map((row) => [seriesKey(row.service, row.region), row]));
+}
+
+export async function insertIncident(db: Db, incident: NewIncident): Promise<void> {
+  await db.insert(incidents).values(incident);
+}
+
+export async function updateIncident(db: Db, id: string, changes: Partial<NewIncident>): Promise<void> {
+  await db
+    .update(incidents)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(incidents.id, id));
+}
+
+export interface IncidentFilter {
+  service?: string | undefined;
+  region?: string | undefined;
+  status?: "open" | "resolved" | undefined;
+  /** Incidents that started before `to` and were still open at or after `from`. */
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+}
+
+/** Incidents matching the filter, newest start first. */
+export async function listIncidents(db: Db, filter: IncidentFilter): Promise<IncidentRow[]> {
+  const conditions: SQL[] = [];
+  if (filter.service) conditions.push(eq(incidents.service, filter.service));
+  if (filter.region) conditions.push(eq(incidents.region, filter.region));
+  if (filter.status) conditions.push(eq(incidents.status, filter.status));
+  if (filter.to !== undefined) conditions.push(lt(incidents.startedAt, new Date(filter.to)));
+  if (filter.from !== undefined) {
+    conditions.push(
+      sql`(${incidents.resolvedAt} is null or ${gte(incidents.resolvedAt, new Date(filter.from))})`,
+    );
+  }
+  return db
+    .select()
+    .from(incidents)
+    .where(and(...conditions))
+    .orderBy(desc(incidents.startedAt))
+    .limit(filter.limit);
+}
+
+export async function getIncident(db: Db, id: string): Promise<IncidentRow | undefined> {
+  const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
+  return row;
+}
