@@ -1,3 +1,5 @@
+import { GLOBAL_REGION, saveDetectorStates } from "@outcry/db";
+import { SeriesDetector } from "@outcry/detection";
 import { body } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./api-harness.ts";
@@ -34,7 +36,42 @@ describe("query routes", () => {
       region: null,
     });
     expect(series.points).toHaveLength(4);
-    expect(series.points[0]).toEqual({ t: "2025-04-16T08:00:00.000Z", count: 0 });
+    // No detector state for this series yet: no band.
+    expect(series.points[0]).toEqual({
+      t: "2025-04-16T08:00:00.000Z",
+      count: 0,
+      expected: null,
+      upper: null,
+    });
+  });
+
+  it("puts the detector's expected count and band beside each point", async () => {
+    const detector = new SeriesDetector({ bucketMs: 60_000 });
+    const t0 = Date.parse("2025-04-14T00:00:00Z");
+    for (let minute = 0; minute < 3 * 1440; minute++)
+      detector.push({ t: t0 + minute * 60_000, count: 4 + (minute % 3) });
+    await saveDetectorStates(api.database.db, [
+      {
+        service: "netflix",
+        region: GLOBAL_REGION,
+        lastBucket: t0 + 3 * 1440 * 60_000,
+        state: detector.snapshot(),
+      },
+    ]);
+    const query = "from=2025-04-17T08:00:00Z&to=2025-04-17T09:00:00Z";
+    const series = await body(get(`/v1/services/netflix/series?${query}&step=15m`));
+    expect(series.points).toHaveLength(4);
+    for (const point of series.points) {
+      // Five a minute on average: about 75 per quarter hour, the band's top above it.
+      expect(point.expected).toBeGreaterThan(60);
+      expect(point.expected).toBeLessThan(90);
+      expect(point.upper).toBeGreaterThan(point.expected);
+    }
+    // The band is the all-sources detector's: a single source, or a region without state, has none.
+    const reports = await body(get(`/v1/services/netflix/series?${query}&source=report`));
+    expect(reports.points[0].expected).toBeNull();
+    const us = await body(get(`/v1/services/netflix/series?${query}&region=US`));
+    expect(us.points[0].upper).toBeNull();
   });
 
   it("takes epoch seconds as well as ISO 8601", async () => {

@@ -3,6 +3,7 @@ export { applySignalBatch, type SignalBatch } from "./queries/apply-signal-batch
 export { listServices, upsertServices } from "./queries/catalog.ts";
 export {
   detectorStateBuckets,
+  getDetectorState,
   getIncident,
   type IncidentFilter,
   type IncidentRow,
@@ -21,4 +22,5 @@ export {
 export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
 export * as schema from "./schema/index.ts";
+export { GLOBAL_REGION } from "./schema/index.ts";
 export { isDatabaseUnavailable, whileAvailable } from "./unavailable.ts";

@@ -39,6 +39,19 @@ describe("count tails", () => {
     expect(countUpperTail(3_000, 3_000, 0.05)).toBeGreaterThan(0.3);
   });
 
+  it("place the top of the band where the tail first drops to the limit, for Poisson and over-dispersed counts", () => {
+    for (const [mean, dispersion] of [
+      [0.05, 0],
+      [3, 0],
+      [12, 0.1],
+      [40, 0.5],
+    ] as const) {
+      const upper = upperQuantile(mean, dispersion, 0.001);
+      expect(countUpperTail(upper + 1, mean, dispersion)).toBeLessThanOrEqual(0.001);
+      if (upper > 0) expect(countUpperTail(upper, mean, dispersion)).toBeGreaterThan(0.001);
+    }
+  });
+
   it("place the top of the band at the first count with a small enough tail", () => {
     // Poisson(1): P(X >= 6) = 0.00059 <= 0.001 < P(X >= 5) = 0.0037.
     expect(upperQuantile(1, 0, 0.001)).toBe(5);

@@ -146,6 +146,29 @@ export class SeriesDetector {
     return detector;
   }
 
+  /**
+   * The normal band over [from, to) in steps of `stepMs` (a multiple of the bucket width), from the
+   * baseline as it stands: for each step the expected count and the top of the band. What a chart
+   * draws behind the counts.
+   */
+  band(from: number, to: number, stepMs: number): Array<{ t: number; expected: number; upper: number }> {
+    const { bucketMs, bandTail } = this.#options;
+    const dispersion = this.#baseline.dispersion;
+    const points: Array<{ t: number; expected: number; upper: number }> = [];
+    for (let t = from; t < to; t += stepMs) {
+      let expected = 0;
+      let squares = 0;
+      for (let bucket = t; bucket < t + stepMs; bucket += bucketMs) {
+        const value = this.#baseline.expected(bucket);
+        expected += value;
+        squares += value * value;
+      }
+      const stepDispersion = expected > 0 ? (dispersion * squares) / (expected * expected) : dispersion;
+      points.push({ t, expected, upper: upperQuantile(expected, stepDispersion, bandTail) });
+    }
+    return points;
+  }
+
   push(input: BucketInput): BucketVerdict {
     const { bucketMs } = this.#options;
     if (this.#lastT !== undefined && input.t <= this.#lastT) {

@@ -70,6 +70,15 @@ export async function loadDetectorStates(db: Db, keys: string[]): Promise<Stored
   }));
 }
 
+/** One series' stored detector state, if it has one. */
+export async function getDetectorState(db: Db, service: string, region: string): Promise<unknown> {
+  const [row] = await db
+    .select({ state: detectorStates.state })
+    .from(detectorStates)
+    .where(and(eq(detectorStates.service, service), eq(detectorStates.region, region)));
+  return row?.state;
+}
+
 /** Writes detector states, replacing older ones of the same series. */
 export async function saveDetectorStates(db: Db, states: StoredDetectorState[]): Promise<void> {
   if (states.length === 0) return;

@@ -1,9 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { alignDown, DAY_MS, RegionCode, SeriesStep, ServiceSlug, SignalSource, STEP_MS } from "@outcry/core";
-import { seriesForService, whileAvailable } from "@outcry/db";
+import { GLOBAL_REGION, seriesForService, whileAvailable } from "@outcry/db";
 import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { expectedBand } from "../../series-band.ts";
 import { TimeParam } from "../../time-param.ts";
+
+/** The detector's band is today's seasonal baseline; beyond a week and a day back it says little. */
+const BAND_MAX_RANGE_MS = 8 * DAY_MS;
+
+function round(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value * 100) / 100;
+}
 
 /** A week of minutes: more points than any chart draws, few enough to answer in milliseconds. */
 const MAX_POINTS = 10_080;
@@ -26,7 +34,14 @@ const Series = z
     step: SeriesStep,
     region: z.string().nullable(),
     source: z.string(),
-    points: z.array(z.object({ t: z.iso.datetime(), count: z.number().int() })),
+    points: z.array(
+      z.object({
+        t: z.iso.datetime(),
+        count: z.number().int(),
+        expected: z.number().nullable().openapi({ description: "Expected count (the detector's baseline)" }),
+        upper: z.number().nullable().openapi({ description: "Top of the normal band" }),
+      }),
+    ),
   })
   .openapi("Series");
 
@@ -73,8 +88,14 @@ export function registerServiceSeries(app: App) {
     }
     const region = query.region;
     const source = query.source === "all" ? undefined : query.source;
-    const points = await whileAvailable(() =>
-      seriesForService(deps.db, { service: slug, from, to, stepMs, region, source }),
+    const [points, band] = await whileAvailable(() =>
+      Promise.all([
+        seriesForService(deps.db, { service: slug, from, to, stepMs, region, source }),
+        // The band is the detector's, over all sources, and today's: shown for recent ranges only.
+        source === undefined && to - from <= BAND_MAX_RANGE_MS
+          ? expectedBand(deps.db, slug, region ?? GLOBAL_REGION, from, to, stepMs)
+          : undefined,
+      ]),
     );
     c.header("Cache-Control", "public, max-age=15");
     return c.json(
@@ -85,7 +106,12 @@ export function registerServiceSeries(app: App) {
         step: query.step,
         region: region ?? null,
         source: query.source,
-        points: points.map((point) => ({ t: new Date(point.t).toISOString(), count: point.count })),
+        points: points.map((point, index) => ({
+          t: new Date(point.t).toISOString(),
+          count: point.count,
+          expected: band ? round(band[index]?.expected) : null,
+          upper: band ? round(band[index]?.upper) : null,
+        })),
       },
       200,
     );
