@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { insertIncident } from "@outcry/db";
+import { applySignalBatch, insertIncident } from "@outcry/db";
 import { body } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./api-harness.ts";
@@ -85,6 +85,44 @@ describe("incident routes", () => {
     expect(await ids("?from=2025-04-01T00:00:00Z")).toEqual([regionalId, globalId]);
     expect(await ids("?to=2025-04-01T00:00:00Z")).toEqual([oldId]);
     expect(await ids("?limit=1")).toEqual([regionalId]);
+  });
+
+  it("explains an incident by the problem types and regions of its signals", async () => {
+    const signal = (problem: string, region: string, minute: number) => ({
+      id: randomUUID(),
+      service: "spotify",
+      region,
+      source: "report" as const,
+      at: Date.parse("2025-04-16T12:00:00Z") + minute * 60_000,
+      problem,
+      reporter: randomUUID().slice(0, 22),
+    });
+    const signals = [
+      ...Array.from({ length: 4 }, (_, n) => signal("playback", "GB", n + 2)),
+      ...Array.from({ length: 2 }, (_, n) => signal("playback", "US", n + 2)),
+      ...Array.from({ length: 3 }, (_, n) => signal("login", "GB", n + 5)),
+      signal("app", "US", 9),
+      // Before the incident: not part of it.
+      { ...signal("website", "GB", -30) },
+    ];
+    await applySignalBatch(api.database.db, { id: randomUUID(), signals });
+
+    const global = await body(fetch(`${api.url}/v1/incidents/${globalId}`));
+    expect(global.explanation.problems).toEqual([
+      { problem: "playback", count: 6, share: 0.6 },
+      { problem: "login", count: 3, share: 0.3 },
+      { problem: "app", count: 1, share: 0.1 },
+    ]);
+    expect(global.explanation.regions).toEqual([
+      { region: "GB", count: 7, share: 0.7 },
+      { region: "US", count: 3, share: 0.3 },
+    ]);
+    const regional = await body(fetch(`${api.url}/v1/incidents/${regionalId}`));
+    expect(regional.explanation.problems.map((entry: { problem: string }) => entry.problem)).toEqual([
+      "playback",
+      "login",
+    ]);
+    expect(regional.explanation.regions).toEqual([]);
   });
 
   it("serves one incident, and 404 for an unknown id", async () => {

@@ -7,6 +7,7 @@ export {
   getIncident,
   type IncidentFilter,
   type IncidentRow,
+  incidentComposition,
   insertIncident,
   listIncidents,
   loadDetectorStates,

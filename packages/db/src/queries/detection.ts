@@ -155,3 +155,60 @@ export async function getIncident(db: Db, id: string): Promise<IncidentRow | und
   const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
   return row;
 }
+
+export interface Share {
+  key: string;
+  count: number;
+  share: number;
+}
+
+/**
+ * What an incident was made of, between `from` and `to`: the problem types people reported (from
+ * the stored reports) and, for a global incident, the regions the signals came from.
+ */
+export async function incidentComposition(
+  db: Db,
+  options: { service: string; region: string; from: number; to: number; top: number },
+): Promise<{ problems: Share[]; regions: Share[] }> {
+  const from = new Date(options.from).toISOString();
+  const to = new Date(options.to).toISOString();
+  const regional = options.region !== GLOBAL_REGION;
+  const problems = await executeRows<{ key: string; count: number }>(
+    db,
+    sql`select problem as key, count(*)::int as count from reports
+        where service = ${options.service}
+          and reported_at >= ${from}::timestamptz and reported_at < ${to}::timestamptz
+          ${regional ? sql`and region = ${options.region}` : sql``}
+        group by problem order by count desc, problem limit ${options.top}`,
+  );
+  const regions = regional
+    ? []
+    : await executeRows<{ key: string; count: number }>(
+        db,
+        sql`select region as key, sum(count)::int as count from counts_minute
+            where service = ${options.service} and bucket >= ${from}::timestamptz and bucket < ${to}::timestamptz
+            group by region order by count desc, region limit ${options.top}`,
+      );
+  const shares = (rows: Array<{ key: string; count: number }>, total: number) =>
+    rows.map((row) => ({
+      key: row.key,
+      count: Number(row.count),
+      share: total > 0 ? Number(row.count) / total : 0,
+    }));
+  const totalOf = async (table: "reports" | "counts_minute") => {
+    const [row] = await executeRows<{ total: number }>(
+      db,
+      table === "reports"
+        ? sql`select count(*)::int as total from reports where service = ${options.service}
+              and reported_at >= ${from}::timestamptz and reported_at < ${to}::timestamptz
+              ${regional ? sql`and region = ${options.region}` : sql``}`
+        : sql`select coalesce(sum(count), 0)::int as total from counts_minute where service = ${options.service}
+              and bucket >= ${from}::timestamptz and bucket < ${to}::timestamptz`,
+    );
+    return Number(row?.total ?? 0);
+  };
+  return {
+    problems: shares(problems, await totalOf("reports")),
+    regions: regional ? [] : shares(regions, await totalOf("counts_minute")),
+  };
+}
