@@ -7,6 +7,7 @@ import {
   insertIncident,
   loadDetectorStates,
   openIncidentsBySeries,
+  type SeriesStatus,
   type StoredDetectorState,
   saveDetectorStates,
   seriesCountsBetween,
@@ -49,6 +50,8 @@ interface Tracked {
   region: string;
   detector: SeriesDetector;
   lastBucket: number;
+  status: SeriesStatus;
+  score: number;
   dirty: boolean;
 }
 
@@ -92,6 +95,8 @@ export class DetectorTick {
             region: row.region,
             detector: new SeriesDetector(detectorOptions),
             lastBucket: row.bucket - MINUTE_MS,
+            status: "ok",
+            score: 0,
             dirty: true,
           });
         }
@@ -99,6 +104,8 @@ export class DetectorTick {
 
       const open = await openIncidentsBySeries(tx);
       const events: IncidentEvent[] = [];
+      // A changed status is shown by the API at once, so it is saved in this tick.
+      let statusChanged = false;
       // Global series first, so a regional incident opened in the same tick can link to its service's.
       const ordered = [...this.#series.entries()].sort(
         ([, a], [, b]) => Number(b.region === GLOBAL) - Number(a.region === GLOBAL),
@@ -106,20 +113,24 @@ export class DetectorTick {
       for (const [key, tracked] of ordered) {
         if (tracked.lastBucket >= target) continue;
         const series = counts.get(key);
+        const statusBefore = tracked.status;
         for (
           let t = Math.max(tracked.lastBucket + MINUTE_MS, from + MINUTE_MS);
           t <= target;
           t += MINUTE_MS
         ) {
           const verdict = tracked.detector.push({ t, count: series?.get(t) ?? 0 });
+          tracked.status = verdict.status;
+          tracked.score = verdict.score;
           if (verdict.event) events.push(await this.#record(tx, tracked, verdict, open));
         }
         tracked.lastBucket = target;
         tracked.dirty = true;
+        if (tracked.status !== statusBefore) statusChanged = true;
       }
 
       this.#ticks += 1;
-      if (events.length > 0 || this.#ticks % SAVE_EVERY_TICKS === 0) await this.#save(tx);
+      if (events.length > 0 || statusChanged || this.#ticks % SAVE_EVERY_TICKS === 0) await this.#save(tx);
       return { bucket: target, series: this.#series.size, events };
     });
   }
@@ -146,6 +157,8 @@ export class DetectorTick {
         region: state.region,
         detector: SeriesDetector.restore(detectorOptions, state.state as SeriesDetectorSnapshot),
         lastBucket: state.lastBucket,
+        status: state.status,
+        score: state.score,
         dirty: false,
       });
     }
@@ -158,6 +171,8 @@ export class DetectorTick {
       region: tracked.region,
       lastBucket: tracked.lastBucket,
       state: tracked.detector.snapshot(),
+      status: tracked.status,
+      score: tracked.score,
     }));
     await saveDetectorStates(db, states);
     for (const tracked of dirty) tracked.dirty = false;

@@ -104,6 +104,9 @@ describe("the detector tick", () => {
     }
     const [global, gb] = opened;
     expect(gb?.global_incident_id).toBe(global?.id);
+    // The status the API shows was saved with the tick that changed it.
+    const [status] = await sql`select status from detector_states where service = 'spotify' and region = '*'`;
+    expect(status?.status).toBe("problems");
     expect(events.filter((event) => event.type === "incident.opened")).toHaveLength(2);
 
     // A restarted aggregator: a fresh tick carries on from the stored states, opening nothing new.
@@ -116,6 +119,10 @@ describe("the detector tick", () => {
     const resolvedAt = new Date(all[1]?.resolved_at).getTime();
     expect(Math.abs(resolvedAt - (start + OUTAGE_END * MINUTE)) / MINUTE).toBeLessThanOrEqual(3);
     expect(all[1]?.peak_count).toBeGreaterThanOrEqual(40);
+    // Statuses are saved at least every ten ticks; the outage is long over.
+    await tick.flush();
+    const [calm] = await sql`select status from detector_states where service = 'spotify' and region = '*'`;
+    expect(calm?.status).toBe("ok");
   });
 
   it("runs a minute once: a repeated tick changes nothing", async () => {

@@ -13,6 +13,7 @@ import { registerReadyz } from "./routes/health/readyz.ts";
 import { registerGetIncident } from "./routes/incidents/get.ts";
 import { registerListIncidents } from "./routes/incidents/list.ts";
 import { registerCreateReport } from "./routes/reports/create.ts";
+import { registerGetService } from "./routes/services/get.ts";
 import { registerListServices } from "./routes/services/list.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
 
@@ -52,6 +53,7 @@ export function newApp(deps: ApiDeps): App {
   registerMetrics(app);
   registerCreateReport(app);
   registerListServices(app);
+  registerGetService(app);
   registerServiceSeries(app);
   registerListIncidents(app);
   registerGetIncident(app);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { applySignalBatch, insertIncident } from "@outcry/db";
+import { applySignalBatch, GLOBAL_REGION, insertIncident, saveDetectorStates } from "@outcry/db";
 import { body } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./api-harness.ts";
@@ -123,6 +123,31 @@ describe("incident routes", () => {
       "login",
     ]);
     expect(regional.explanation.regions).toEqual([]);
+  });
+
+  it("gives a service's status from its global series, with its open incident", async () => {
+    const unknown = await body(fetch(`${api.url}/v1/services/discord`));
+    expect(unknown).toMatchObject({
+      service: { slug: "discord" },
+      status: "unknown",
+      score: null,
+      openIncident: null,
+    });
+    await saveDetectorStates(api.database.db, [
+      {
+        service: "spotify",
+        region: GLOBAL_REGION,
+        lastBucket: Date.parse("2025-04-16T13:30:00Z"),
+        state: {},
+        status: "problems",
+        score: 1,
+      },
+    ]);
+    const spotify = await body(fetch(`${api.url}/v1/services/spotify`));
+    expect(spotify).toMatchObject({ status: "problems", score: 1, statusAt: "2025-04-16T13:30:00.000Z" });
+    expect(spotify.openIncident.id).toBe(globalId);
+    expect(spotify.service.problems.length).toBeGreaterThan(0);
+    expect((await fetch(`${api.url}/v1/services/nosuch`)).status).toBe(404);
   });
 
   it("serves one incident, and 404 for an unknown id", async () => {

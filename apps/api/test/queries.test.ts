@@ -56,6 +56,8 @@ describe("query routes", () => {
         region: GLOBAL_REGION,
         lastBucket: t0 + 3 * 1440 * 60_000,
         state: detector.snapshot(),
+        status: "ok",
+        score: 0,
       },
     ]);
     const query = "from=2025-04-17T08:00:00Z&to=2025-04-17T09:00:00Z";
@@ -117,6 +119,7 @@ describe("query routes", () => {
       expect.arrayContaining([
         "/v1/reports",
         "/v1/services",
+        "/v1/services/{slug}",
         "/v1/services/{slug}/series",
         "/v1/incidents",
         "/v1/incidents/{id}",

@@ -14,10 +14,12 @@ export {
   type NewIncident,
   openIncidentsBySeries,
   type SeriesCount,
+  type SeriesStatus,
   type StoredDetectorState,
   saveDetectorStates,
   seriesCountsBetween,
   seriesKey,
+  serviceStatus,
   updateIncident,
 } from "./queries/detection.ts";
 export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";

@@ -30,11 +30,15 @@ export async function seriesCountsBetween(db: Db, from: number, to: number): Pro
   return rows.map((row) => ({ ...row, bucket: Number(row.bucket), count: Number(row.count) }));
 }
 
+export type SeriesStatus = "ok" | "possible" | "problems";
+
 export interface StoredDetectorState {
   service: string;
   region: string;
   lastBucket: number;
   state: unknown;
+  status: SeriesStatus;
+  score: number;
 }
 
 /** Newest bucket of every stored detector state (without the states themselves). */
@@ -57,9 +61,11 @@ export async function loadDetectorStates(db: Db, keys: string[]): Promise<Stored
     region: string;
     last_bucket: Date | string;
     state: unknown;
+    status: SeriesStatus;
+    score: number;
   }>(
     db,
-    sql`select service, region, last_bucket, state from ${detectorStates}
+    sql`select service, region, last_bucket, state, status, score from ${detectorStates}
         where service || ':' || region = any(${sql.param(keys)}::text[])`,
   );
   return rows.map((row) => ({
@@ -67,7 +73,33 @@ export async function loadDetectorStates(db: Db, keys: string[]): Promise<Stored
     region: row.region,
     lastBucket: new Date(row.last_bucket).getTime(),
     state: typeof row.state === "string" ? JSON.parse(row.state) : row.state,
+    status: row.status,
+    score: Number(row.score),
   }));
+}
+
+/**
+ * A service's status as its global series last showed it, and its open global incident, if any.
+ * Undefined when the service has never been ticked.
+ */
+export async function serviceStatus(
+  db: Db,
+  service: string,
+): Promise<
+  { status: SeriesStatus; score: number; at: number; openIncident: IncidentRow | undefined } | undefined
+> {
+  const [state] = await db
+    .select({ status: detectorStates.status, score: detectorStates.score, at: detectorStates.lastBucket })
+    .from(detectorStates)
+    .where(and(eq(detectorStates.service, service), eq(detectorStates.region, GLOBAL_REGION)));
+  if (!state) return undefined;
+  const [open] = await db
+    .select()
+    .from(incidents)
+    .where(
+      and(eq(incidents.service, service), eq(incidents.region, GLOBAL_REGION), eq(incidents.status, "open")),
+    );
+  return { status: state.status, score: state.score, at: state.at.getTime(), openIncident: open };
 }
 
 /** One series' stored detector state, if it has one. */
@@ -84,16 +116,19 @@ export async function saveDetectorStates(db: Db, states: StoredDetectorState[]):
   if (states.length === 0) return;
   const column = (values: unknown[]): SQL => sql`${sql.param(values)}`;
   await db.execute(sql`
-    insert into ${detectorStates} (service, region, last_bucket, state, updated_at)
-    select service, region, to_timestamp(last_ms / 1000.0), state::jsonb, now()
+    insert into ${detectorStates} (service, region, last_bucket, state, status, score, updated_at)
+    select service, region, to_timestamp(last_ms / 1000.0), state::jsonb, status, score, now()
     from unnest(
       ${column(states.map((entry) => entry.service))}::text[],
       ${column(states.map((entry) => entry.region))}::text[],
       ${column(states.map((entry) => entry.lastBucket))}::float8[],
-      ${column(states.map((entry) => JSON.stringify(entry.state)))}::text[]
-    ) as t(service, region, last_ms, state)
+      ${column(states.map((entry) => JSON.stringify(entry.state)))}::text[],
+      ${column(states.map((entry) => entry.status))}::text[],
+      ${column(states.map((entry) => entry.score))}::float8[]
+    ) as t(service, region, last_ms, state, status, score)
     on conflict (service, region) do update
-      set last_bucket = excluded.last_bucket, state = excluded.state, updated_at = excluded.updated_at`);
+      set last_bucket = excluded.last_bucket, state = excluded.state, status = excluded.status,
+          score = excluded.score, updated_at = excluded.updated_at`);
 }
 
 /** "service:region", the key series go by. */

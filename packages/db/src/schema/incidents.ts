@@ -54,6 +54,9 @@ export const detectorStates = pgTable(
     region: text("region").notNull(),
     lastBucket: timestamp("last_bucket", { withTimezone: true }).notNull(),
     state: jsonb("state").notNull(),
+    /** The series' status at lastBucket (ok, possible, problems) and its anomaly score then. */
+    status: text("status").$type<"ok" | "possible" | "problems">().notNull().default("ok"),
+    score: doublePrecision("score").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.service, table.region] })],

@@ -1,0 +1,54 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { Service, ServiceSlug } from "@outcry/core";
+import { serviceStatus, whileAvailable } from "@outcry/db";
+import type { App } from "../../app.ts";
+import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { IncidentJson, incidentJson } from "../incidents/incident-json.ts";
+
+const ServiceWithStatus = z
+  .object({
+    service: Service,
+    status: z.enum(["ok", "possible", "problems", "unknown"]).openapi({
+      description:
+        "From the detector's last minute of the service's global series: problems (an incident is open), " +
+        "possible (unusual, not an incident), ok; unknown before the service was first judged",
+    }),
+    score: z.number().min(0).max(1).nullable(),
+    statusAt: z.iso.datetime().nullable().openapi({ description: "The minute the status describes" }),
+    openIncident: IncidentJson.nullable(),
+  })
+  .openapi("ServiceWithStatus");
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/services/{slug}",
+  tags: ["services"],
+  summary: "A service, its status now and its open incident",
+  request: { params: z.object({ slug: ServiceSlug }) },
+  responses: {
+    200: { description: "The service", content: { "application/json": { schema: ServiceWithStatus } } },
+    404: errorResponse("No such service"),
+    ...openApiErrorResponses,
+  },
+});
+
+export function registerGetService(app: App) {
+  app.openapi(route, async (c) => {
+    const { slug } = c.req.valid("param");
+    const deps = c.get("deps");
+    const service = deps.catalog().get(slug);
+    if (!service) throw new ApiError({ code: "not_found", message: `no service "${slug}"`, field: "slug" });
+    const status = await whileAvailable(() => serviceStatus(deps.db, slug));
+    c.header("Cache-Control", "public, max-age=15");
+    return c.json(
+      {
+        service,
+        status: status?.status ?? ("unknown" as const),
+        score: status ? Math.round(status.score * 1000) / 1000 : null,
+        statusAt: status ? new Date(status.at).toISOString() : null,
+        openIncident: status?.openIncident ? incidentJson(status.openIncident) : null,
+      },
+      200,
+    );
+  });
+}
