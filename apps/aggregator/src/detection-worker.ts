@@ -8,9 +8,32 @@ import {
   INCIDENT_EVENTS_CHANNEL,
 } from "@outcry/queue";
 import { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Histogram, type Registry } from "prom-client";
-import { DetectorTick } from "./detector-tick.ts";
+import { DetectorTick, type TickResult } from "./detector-tick.ts";
+
+/**
+ * One tick, then its incident events out on Redis pub/sub (after the tick's transaction committed,
+ * so a listener never hears of an incident the database does not have). A lost publish is logged,
+ * not retried: the incident is in Postgres either way.
+ */
+export async function tickAndPublish(
+  tick: DetectorTick,
+  publisher: Redis,
+  channel: string,
+  logger: Logger,
+  now: number,
+): Promise<TickResult> {
+  const result = await tick.run(now);
+  for (const event of result.events) {
+    logger.info({ ...event, at: new Date(event.at).toISOString() }, event.type);
+    await publisher.publish(channel, JSON.stringify(event)).catch((error: unknown) => {
+      logger.warn({ err: error }, "incident event not published");
+    });
+  }
+  return result;
+}
 
 export interface DetectionWorker {
   close(): Promise<void>;
@@ -53,14 +76,8 @@ export async function startDetectionWorker(options: {
     DETECTION_QUEUE,
     async () => {
       const stop = duration.startTimer();
-      const result = await tick.run(Date.now());
+      const result = await tickAndPublish(tick, producer, channel, logger, Date.now());
       stop();
-      for (const event of result.events) {
-        logger.info({ ...event, at: new Date(event.at).toISOString() }, event.type);
-        await producer.publish(channel, JSON.stringify(event)).catch((error: unknown) => {
-          logger.warn({ err: error }, "incident event not published");
-        });
-      }
       return { bucket: result.bucket, series: result.series, events: result.events.length };
     },
     { connection, prefix: config.queuePrefix, concurrency: 1 },

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig, loadSeedCatalog, type Signal } from "@outcry/core";
 import { type Database, openDatabase, upsertServices } from "@outcry/db";
-import { createProducerRedis, createSignalsQueue, redisReady, SignalBatcher } from "@outcry/queue";
+import {
+  createProducerRedis,
+  createSignalsQueue,
+  createWorkerRedis,
+  INCIDENT_EVENTS_CHANNEL,
+  redisReady,
+  SignalBatcher,
+} from "@outcry/queue";
 import {
   createTestDatabase,
   deleteRedisPrefix,
@@ -14,6 +21,7 @@ import { pino } from "pino";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Aggregator, startAggregator } from "../src/aggregator.ts";
+import { tickAndPublish } from "../src/detection-worker.ts";
 import { DetectorTick } from "../src/detector-tick.ts";
 
 const MINUTE = 60_000;
@@ -123,6 +131,55 @@ describe("the detector tick", () => {
     await tick.flush();
     const [calm] = await sql`select status from detector_states where service = 'spotify' and region = '*'`;
     expect(calm?.status).toBe("ok");
+  });
+
+  it("announces incident events on Redis pub/sub once the tick has committed", async () => {
+    // A series of its own, after spotify's hours: discord, quiet, then an outage, ticked with
+    // publishing on.
+    const first = MINUTES;
+    const batcher = new SignalBatcher(queue, { maxSize: 1000, maxInFlight: 4 });
+    const discord = (minute: number) =>
+      Array.from({ length: minute >= first + 150 ? 60 : 5 }, (_, n) => ({
+        id: randomUUID(),
+        service: "discord",
+        region: "US",
+        source: "report" as const,
+        at: start + minute * MINUTE + n * 500,
+        reporter: `d-${minute}-${n}`,
+      }));
+    const signals = Array.from({ length: 160 }, (_, minute) => discord(first + minute)).flat();
+    await Promise.all(signals.map((signal) => batcher.add(signal)));
+    await batcher.close();
+    await waitFor(
+      async () =>
+        (await sql`select coalesce(sum(count), 0)::int as n from counts_minute where service = 'discord'`)[0]
+          ?.n === signals.length,
+      { timeoutMs: 30_000, what: "discord's signals counted" },
+    );
+    const channel = `${prefix}:${INCIDENT_EVENTS_CHANNEL}`;
+    const subscriber = createWorkerRedis(TEST_REDIS_URL);
+    const heard: Array<{ type: string; service: string; region: string; incidentId: string }> = [];
+    subscriber.on("message", (_channel, message) => heard.push(JSON.parse(message)));
+    await subscriber.subscribe(channel);
+    const tick = new DetectorTick(database.db);
+    for (let minute = first; minute < first + 160; minute++) {
+      await tickAndPublish(
+        tick,
+        redis,
+        channel,
+        pino({ level: "silent" }),
+        start + (minute + 1) * MINUTE + 15_000,
+      );
+    }
+    await waitFor(() => heard.filter((event) => event.service === "discord").length >= 2, {
+      timeoutMs: 5_000,
+      what: "the opened events",
+    });
+    subscriber.disconnect();
+    const opened = heard.filter((event) => event.service === "discord" && event.type === "incident.opened");
+    expect(opened.map((event) => event.region).sort()).toEqual(["*", "US"]);
+    const [row] = await sql`select id from incidents where service = 'discord' and region = 'US'`;
+    expect(opened.find((event) => event.region === "US")?.incidentId).toBe(row?.id);
   });
 
   it("runs a minute once: a repeated tick changes nothing", async () => {
