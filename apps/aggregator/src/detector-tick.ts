@@ -21,7 +21,10 @@ import { sql } from "drizzle-orm";
 const SETTLE_MS = 10_000;
 /** After downtime a tick replays at most this much history; older gaps are skipped as empty. */
 const MAX_CATCH_UP_MS = 6 * HOUR_MS;
-/** Detector states are written at least this often (and whenever an incident changes). */
+/**
+ * Every series' state is written at least once in this many ticks, a tenth of them each tick so the
+ * cost is spread; a series whose status or incident changed is written in the tick that changed it.
+ */
 const SAVE_EVERY_TICKS = 10;
 /** Arbitrary key of the advisory lock that lets one tick run at a time across replicas. */
 const TICK_LOCK = 7_264_001;
@@ -53,6 +56,8 @@ interface Tracked {
   status: SeriesStatus;
   score: number;
   dirty: boolean;
+  /** Which tick of every SAVE_EVERY_TICKS writes this series' state. */
+  saveTurn: number;
 }
 
 const detectorOptions = { bucketMs: MINUTE_MS };
@@ -98,14 +103,15 @@ export class DetectorTick {
             status: "ok",
             score: 0,
             dirty: true,
+            saveTurn: this.#series.size % SAVE_EVERY_TICKS,
           });
         }
       }
 
       const open = await openIncidentsBySeries(tx);
       const events: IncidentEvent[] = [];
-      // A changed status is shown by the API at once, so it is saved in this tick.
-      let statusChanged = false;
+      // A changed status or incident is shown by the API at once, so it is saved in this tick.
+      const changed = new Set<Tracked>();
       // Global series first, so a regional incident opened in the same tick can link to its service's.
       const ordered = [...this.#series.entries()].sort(
         ([, a], [, b]) => Number(b.region === GLOBAL) - Number(a.region === GLOBAL),
@@ -114,6 +120,7 @@ export class DetectorTick {
         if (tracked.lastBucket >= target) continue;
         const series = counts.get(key);
         const statusBefore = tracked.status;
+        const eventsBefore = events.length;
         for (
           let t = Math.max(tracked.lastBucket + MINUTE_MS, from + MINUTE_MS);
           t <= target;
@@ -126,20 +133,29 @@ export class DetectorTick {
         }
         tracked.lastBucket = target;
         tracked.dirty = true;
-        if (tracked.status !== statusBefore) statusChanged = true;
+        if (tracked.status !== statusBefore || events.length > eventsBefore) changed.add(tracked);
       }
 
       this.#ticks += 1;
-      if (events.length > 0 || statusChanged || this.#ticks % SAVE_EVERY_TICKS === 0) await this.#save(tx);
+      const turn = this.#ticks % SAVE_EVERY_TICKS;
+      await this.#save(
+        tx,
+        [...this.#series.values()].filter(
+          (tracked) => tracked.dirty && (changed.has(tracked) || tracked.saveTurn === turn),
+        ),
+      );
       return { bucket: target, series: this.#series.size, events };
     });
   }
 
-  /** Writes every state changed since the last save. */
+  /** Writes every state changed since it was last written (on shutdown). */
   async flush(): Promise<void> {
     await this.#db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${TICK_LOCK})`);
-      await this.#save(tx);
+      await this.#save(
+        tx,
+        [...this.#series.values()].filter((tracked) => tracked.dirty),
+      );
     });
   }
 
@@ -160,12 +176,12 @@ export class DetectorTick {
         status: state.status,
         score: state.score,
         dirty: false,
+        saveTurn: this.#series.size % SAVE_EVERY_TICKS,
       });
     }
   }
 
-  async #save(db: Db): Promise<void> {
-    const dirty = [...this.#series.values()].filter((tracked) => tracked.dirty);
+  async #save(db: Db, dirty: Tracked[]): Promise<void> {
     const states: StoredDetectorState[] = dirty.map((tracked) => ({
       service: tracked.service,
       region: tracked.region,
