@@ -79,6 +79,17 @@ export class DetectorTick {
   }
 
   async run(now: number): Promise<TickResult> {
+    try {
+      return await this.#run(now);
+    } catch (error) {
+      // The detectors in memory moved on, the database did not: forget them, so the next tick
+      // reloads the stored states (which match the stored incidents) and replays from there.
+      this.#series.clear();
+      throw error;
+    }
+  }
+
+  async #run(now: number): Promise<TickResult> {
     const target = alignDown(now - SETTLE_MS, MINUTE_MS) - MINUTE_MS;
     return this.#db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${TICK_LOCK})`);

@@ -182,6 +182,49 @@ describe("the detector tick", () => {
     expect(opened.find((event) => event.region === "US")?.incidentId).toBe(row?.id);
   });
 
+  it("recovers from a tick that failed half-way, recording its incident exactly once", async () => {
+    // Steam, after discord's hours: quiet, then an outage whose first tick cannot write incidents.
+    const first = MINUTES + 160;
+    const batcher = new SignalBatcher(queue, { maxSize: 1000, maxInFlight: 4 });
+    const steam = (minute: number) =>
+      Array.from({ length: minute >= first + 150 ? 50 : 5 }, (_, n) => ({
+        id: randomUUID(),
+        service: "steam",
+        region: "DE",
+        source: "report" as const,
+        at: start + minute * MINUTE + n * 500,
+        reporter: `s-${minute}-${n}`,
+      }));
+    const signals = Array.from({ length: 170 }, (_, minute) => steam(first + minute)).flat();
+    await Promise.all(signals.map((signal) => batcher.add(signal)));
+    await batcher.close();
+    await waitFor(
+      async () =>
+        (await sql`select coalesce(sum(count), 0)::int as n from counts_minute where service = 'steam'`)[0]
+          ?.n === signals.length,
+      { timeoutMs: 30_000, what: "steam's signals counted" },
+    );
+    const tick = new DetectorTick(database.db);
+    const until = async (minute: number) => {
+      for (let m = first; m <= minute; m++) await tickAt(tick, m);
+    };
+    await until(first + 149);
+    // Postgres now refuses new incidents: the tick that opens one fails after its detectors moved.
+    await sql`alter table incidents add constraint refuse_all check (false) not valid`;
+    let failed = false;
+    for (let m = first + 150; m < first + 155 && !failed; m++)
+      failed = await tickAt(tick, m).then(
+        () => false,
+        () => true,
+      );
+    await sql`alter table incidents drop constraint refuse_all`;
+    expect(failed).toBe(true);
+    // The next ticks replay from the stored states: one incident per series, not two, not none.
+    for (let m = first + 150; m < first + 170; m++) await tickAt(tick, m);
+    const rows = await sql`select region from incidents where service = 'steam' order by region`;
+    expect(rows.map((row) => row.region)).toEqual(["*", "DE"]);
+  });
+
   it("runs a minute once: a repeated tick changes nothing", async () => {
     const tick = new DetectorTick(database.db);
     const before = await sql`select count(*)::int as n, max(updated_at) as at from incidents`;
