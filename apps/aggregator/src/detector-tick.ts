@@ -22,10 +22,11 @@ const SETTLE_MS = 10_000;
 /** After downtime a tick replays at most this much history; older gaps are skipped as empty. */
 const MAX_CATCH_UP_MS = 6 * HOUR_MS;
 /**
- * Every series' state is written at least once in this many ticks, a tenth of them each tick so the
+ * Every series' state is written at least once in this many ticks, a share of them each tick so the
  * cost is spread; a series whose status or incident changed is written in the tick that changed it.
+ * A restart replays at most this many minutes per series from the counts, which are durable.
  */
-const SAVE_EVERY_TICKS = 10;
+const SAVE_EVERY_TICKS = 30;
 /** Arbitrary key of the advisory lock that lets one tick run at a time across replicas. */
 const TICK_LOCK = 7_264_001;
 const GLOBAL = "*";
