@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { alignDown, HOUR_MS, MINUTE_MS } from "@outcry/core";
 import {
+  ALL_SOURCES,
   type Db,
   detectorStateBuckets,
+  GLOBAL_REGION,
   type IncidentRow,
   insertIncident,
   loadDetectorStates,
@@ -29,7 +31,7 @@ const MAX_CATCH_UP_MS = 6 * HOUR_MS;
 const SAVE_EVERY_TICKS = 30;
 /** Arbitrary key of the advisory lock that lets one tick run at a time across replicas. */
 const TICK_LOCK = 7_264_001;
-const GLOBAL = "*";
+const GLOBAL = GLOBAL_REGION;
 
 export interface IncidentEvent {
   type: "incident.opened" | "incident.updated" | "incident.resolved";
@@ -52,6 +54,7 @@ export interface TickResult {
 interface Tracked {
   service: string;
   region: string;
+  source: string;
   detector: SeriesDetector;
   lastBucket: number;
   status: SeriesStatus;
@@ -103,13 +106,14 @@ export class DetectorTick {
       );
       const counts = new Map<string, Map<number, number>>();
       for (const row of await seriesCountsBetween(tx, from, target)) {
-        const key = seriesKey(row.service, row.region);
+        const key = seriesKey(row.service, row.region, row.source);
         if (!counts.has(key)) counts.set(key, new Map());
         counts.get(key)?.set(row.bucket, row.count);
         if (!this.#series.has(key)) {
           this.#series.set(key, {
             service: row.service,
             region: row.region,
+            source: row.source,
             detector: new SeriesDetector(detectorOptions),
             lastBucket: row.bucket - MINUTE_MS,
             status: "ok",
@@ -180,9 +184,10 @@ export class DetectorTick {
       db,
       newer.map(([key]) => key),
     )) {
-      this.#series.set(seriesKey(state.service, state.region), {
+      this.#series.set(seriesKey(state.service, state.region, state.source), {
         service: state.service,
         region: state.region,
+        source: state.source,
         detector: SeriesDetector.restore(detectorOptions, state.state as SeriesDetectorSnapshot),
         lastBucket: state.lastBucket,
         status: state.status,
@@ -197,6 +202,7 @@ export class DetectorTick {
     const states: StoredDetectorState[] = dirty.map((tracked) => ({
       service: tracked.service,
       region: tracked.region,
+      source: tracked.source,
       lastBucket: tracked.lastBucket,
       state: tracked.detector.snapshot(),
       status: tracked.status,
@@ -212,17 +218,19 @@ export class DetectorTick {
     verdict: BucketVerdict,
     open: Map<string, IncidentRow>,
   ): Promise<IncidentEvent> {
-    const key = seriesKey(tracked.service, tracked.region);
+    const key = seriesKey(tracked.service, tracked.region, tracked.source);
     const incident = verdict.incident;
     if (!incident) throw new Error("a verdict with an event carries its incident");
     let id = open.get(key)?.id;
     if (verdict.event === "opened" || !id) {
       id = randomUUID();
-      const global = tracked.region === GLOBAL ? undefined : open.get(seriesKey(tracked.service, GLOBAL));
+      const global =
+        tracked.region === GLOBAL ? undefined : open.get(seriesKey(tracked.service, GLOBAL, ALL_SOURCES));
       const row = {
         id,
         service: tracked.service,
         region: tracked.region,
+        source: tracked.source,
         status: "open" as const,
         startedAt: new Date(incident.startedAt),
         detectedAt: new Date(incident.detectedAt),

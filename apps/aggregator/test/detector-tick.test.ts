@@ -102,7 +102,8 @@ describe("the detector tick", () => {
       events.push(...(await tickAt(tick, minute)).events);
 
     const opened = await sql`select * from incidents where status = 'open' order by region`;
-    expect(opened.map((row) => row.region)).toEqual(["*", "GB"]);
+    // The service as a whole, and GB's reports: series are judged per region and source.
+    expect(opened.map((row) => `${row.region}/${row.source}`)).toEqual(["*/all", "GB/report"]);
     for (const row of opened) {
       const onsetError =
         Math.abs(new Date(row.started_at).getTime() - (start + OUTAGE_START * MINUTE)) / MINUTE;

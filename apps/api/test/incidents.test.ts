@@ -36,6 +36,7 @@ describe("incident routes", () => {
       ...base,
       id: regionalId,
       region: "GB",
+      source: "report",
       status: "open",
       startedAt: at("2025-04-16T12:01:00Z"),
       detectedAt: at("2025-04-16T12:02:00Z"),
@@ -69,6 +70,7 @@ describe("incident routes", () => {
     expect(incidents[1]).toMatchObject({
       service: "spotify",
       region: null,
+      source: "all",
       status: "open",
       startedAt: "2025-04-16T12:00:00.000Z",
       resolvedAt: null,
@@ -82,6 +84,7 @@ describe("incident routes", () => {
     expect(await ids("?region=global")).toEqual([globalId, oldId]);
     expect(await ids("?region=gb")).toEqual([regionalId]);
     expect(await ids("?status=resolved")).toEqual([oldId]);
+    expect(await ids("?source=report")).toEqual([regionalId]);
     expect(await ids("?from=2025-04-01T00:00:00Z")).toEqual([regionalId, globalId]);
     expect(await ids("?to=2025-04-01T00:00:00Z")).toEqual([oldId]);
     expect(await ids("?limit=1")).toEqual([regionalId]);
@@ -137,6 +140,7 @@ describe("incident routes", () => {
       {
         service: "spotify",
         region: GLOBAL_REGION,
+        source: "all",
         lastBucket: Date.parse("2025-04-16T13:30:00Z"),
         state: {},
         status: "problems",

@@ -54,6 +54,7 @@ describe("query routes", () => {
       {
         service: "netflix",
         region: GLOBAL_REGION,
+        source: "all",
         lastBucket: t0 + 3 * 1440 * 60_000,
         state: detector.snapshot(),
         status: "ok",
@@ -69,7 +70,8 @@ describe("query routes", () => {
       expect(point.expected).toBeLessThan(90);
       expect(point.upper).toBeGreaterThan(point.expected);
     }
-    // The band is the all-sources detector's: a single source, or a region without state, has none.
+    // The detector judges the service as a whole, or one region per source: other combinations,
+    // and series not judged yet, have no band.
     const reports = await body(get(`/v1/services/netflix/series?${query}&source=report`));
     expect(reports.points[0].expected).toBeNull();
     const us = await body(get(`/v1/services/netflix/series?${query}&region=US`));

@@ -25,5 +25,5 @@ export {
 export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
 export * as schema from "./schema/index.ts";
-export { GLOBAL_REGION } from "./schema/index.ts";
+export { ALL_SOURCES, GLOBAL_REGION } from "./schema/index.ts";
 export { isDatabaseUnavailable, whileAvailable } from "./unavailable.ts";

@@ -1,31 +1,39 @@
 import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
-import { detectorStates, GLOBAL_REGION, incidents } from "../schema/index.ts";
+import { ALL_SOURCES, detectorStates, GLOBAL_REGION, incidents } from "../schema/index.ts";
 import { executeRows } from "./execute-rows.ts";
 
-/** A series' count in one minute bucket. Region "*" is the service's global series. */
+/** A series' count in one minute bucket. Region "*" with source "all" is the service's global series. */
 export interface SeriesCount {
   service: string;
   region: string;
+  source: string;
   bucket: number;
   count: number;
 }
 
 /**
- * Counts per (service, region) and per service over all regions, for buckets in (from, to], all
- * sources together. One pass over the minute counts with grouping sets.
+ * Counts per (service, region, source) and per service over every region and source, for buckets
+ * in (from, to]. One pass over the minute counts with grouping sets.
  */
 export async function seriesCountsBetween(db: Db, from: number, to: number): Promise<SeriesCount[]> {
-  const rows = await executeRows<{ service: string; region: string; bucket: number; count: number }>(
+  const rows = await executeRows<{
+    service: string;
+    region: string;
+    source: string;
+    bucket: number;
+    count: number;
+  }>(
     db,
     sql`
       select service,
              case when grouping(region) = 1 then ${GLOBAL_REGION} else region end as region,
+             case when grouping(source) = 1 then ${ALL_SOURCES} else source::text end as source,
              (extract(epoch from bucket) * 1000)::float8 as bucket,
              sum(count)::int as count
       from counts_minute
       where bucket > ${new Date(from).toISOString()}::timestamptz and bucket <= ${new Date(to).toISOString()}::timestamptz
-      group by grouping sets ((service, region, bucket), (service, bucket))`,
+      group by grouping sets ((service, region, source, bucket), (service, bucket))`,
   );
   return rows.map((row) => ({ ...row, bucket: Number(row.bucket), count: Number(row.count) }));
 }
@@ -35,6 +43,7 @@ export type SeriesStatus = "ok" | "possible" | "problems";
 export interface StoredDetectorState {
   service: string;
   region: string;
+  source: string;
   lastBucket: number;
   state: unknown;
   status: SeriesStatus;
@@ -47,10 +56,13 @@ export async function detectorStateBuckets(db: Db): Promise<Map<string, number>>
     .select({
       service: detectorStates.service,
       region: detectorStates.region,
+      source: detectorStates.source,
       lastBucket: detectorStates.lastBucket,
     })
     .from(detectorStates);
-  return new Map(rows.map((row) => [seriesKey(row.service, row.region), row.lastBucket.getTime()]));
+  return new Map(
+    rows.map((row) => [seriesKey(row.service, row.region, row.source), row.lastBucket.getTime()]),
+  );
 }
 
 /** The stored states of the given series. */
@@ -59,18 +71,20 @@ export async function loadDetectorStates(db: Db, keys: string[]): Promise<Stored
   const rows = await executeRows<{
     service: string;
     region: string;
+    source: string;
     last_bucket: Date | string;
     state: unknown;
     status: SeriesStatus;
     score: number;
   }>(
     db,
-    sql`select service, region, last_bucket, state, status, score from ${detectorStates}
-        where service || ':' || region = any(${sql.param(keys)}::text[])`,
+    sql`select service, region, source, last_bucket, state, status, score from ${detectorStates}
+        where service || ':' || region || ':' || source = any(${sql.param(keys)}::text[])`,
   );
   return rows.map((row) => ({
     service: row.service,
     region: row.region,
+    source: row.source,
     lastBucket: new Date(row.last_bucket).getTime(),
     state: typeof row.state === "string" ? JSON.parse(row.state) : row.state,
     status: row.status,
@@ -91,23 +105,45 @@ export async function serviceStatus(
   const [state] = await db
     .select({ status: detectorStates.status, score: detectorStates.score, at: detectorStates.lastBucket })
     .from(detectorStates)
-    .where(and(eq(detectorStates.service, service), eq(detectorStates.region, GLOBAL_REGION)));
+    .where(
+      and(
+        eq(detectorStates.service, service),
+        eq(detectorStates.region, GLOBAL_REGION),
+        eq(detectorStates.source, ALL_SOURCES),
+      ),
+    );
   if (!state) return undefined;
   const [open] = await db
     .select()
     .from(incidents)
     .where(
-      and(eq(incidents.service, service), eq(incidents.region, GLOBAL_REGION), eq(incidents.status, "open")),
+      and(
+        eq(incidents.service, service),
+        eq(incidents.region, GLOBAL_REGION),
+        eq(incidents.source, ALL_SOURCES),
+        eq(incidents.status, "open"),
+      ),
     );
   return { status: state.status, score: state.score, at: state.at.getTime(), openIncident: open };
 }
 
 /** One series' stored detector state, if it has one. */
-export async function getDetectorState(db: Db, service: string, region: string): Promise<unknown> {
+export async function getDetectorState(
+  db: Db,
+  service: string,
+  region: string,
+  source: string,
+): Promise<unknown> {
   const [row] = await db
     .select({ state: detectorStates.state })
     .from(detectorStates)
-    .where(and(eq(detectorStates.service, service), eq(detectorStates.region, region)));
+    .where(
+      and(
+        eq(detectorStates.service, service),
+        eq(detectorStates.region, region),
+        eq(detectorStates.source, source),
+      ),
+    );
   return row?.state;
 }
 
@@ -116,24 +152,25 @@ export async function saveDetectorStates(db: Db, states: StoredDetectorState[]):
   if (states.length === 0) return;
   const column = (values: unknown[]): SQL => sql`${sql.param(values)}`;
   await db.execute(sql`
-    insert into ${detectorStates} (service, region, last_bucket, state, status, score, updated_at)
-    select service, region, to_timestamp(last_ms / 1000.0), state::jsonb, status, score, now()
+    insert into ${detectorStates} (service, region, source, last_bucket, state, status, score, updated_at)
+    select service, region, source, to_timestamp(last_ms / 1000.0), state::jsonb, status, score, now()
     from unnest(
       ${column(states.map((entry) => entry.service))}::text[],
       ${column(states.map((entry) => entry.region))}::text[],
+      ${column(states.map((entry) => entry.source))}::text[],
       ${column(states.map((entry) => entry.lastBucket))}::float8[],
       ${column(states.map((entry) => JSON.stringify(entry.state)))}::text[],
       ${column(states.map((entry) => entry.status))}::text[],
       ${column(states.map((entry) => entry.score))}::float8[]
-    ) as t(service, region, last_ms, state, status, score)
-    on conflict (service, region) do update
+    ) as t(service, region, source, last_ms, state, status, score)
+    on conflict (service, region, source) do update
       set last_bucket = excluded.last_bucket, state = excluded.state, status = excluded.status,
           score = excluded.score, updated_at = excluded.updated_at`);
 }
 
-/** "service:region", the key series go by. */
-export function seriesKey(service: string, region: string): string {
-  return `${service}:${region}`;
+/** "service:region:source", the key series go by. */
+export function seriesKey(service: string, region: string, source: string): string {
+  return `${service}:${region}:${source}`;
 }
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -142,7 +179,7 @@ export type NewIncident = typeof incidents.$inferInsert;
 /** Open incidents, by series key. */
 export async function openIncidentsBySeries(db: Db): Promise<Map<string, IncidentRow>> {
   const rows = await db.select().from(incidents).where(eq(incidents.status, "open"));
-  return new Map(rows.map((row) => [seriesKey(row.service, row.region), row]));
+  return new Map(rows.map((row) => [seriesKey(row.service, row.region, row.source), row]));
 }
 
 export async function insertIncident(db: Db, incident: NewIncident): Promise<void> {
@@ -159,6 +196,7 @@ export async function updateIncident(db: Db, id: string, changes: Partial<NewInc
 export interface IncidentFilter {
   service?: string | undefined;
   region?: string | undefined;
+  source?: string | undefined;
   status?: "open" | "resolved" | undefined;
   /** Incidents that started before `to` and were still open at or after `from`. */
   from?: number | undefined;
@@ -171,6 +209,7 @@ export async function listIncidents(db: Db, filter: IncidentFilter): Promise<Inc
   const conditions: SQL[] = [];
   if (filter.service) conditions.push(eq(incidents.service, filter.service));
   if (filter.region) conditions.push(eq(incidents.region, filter.region));
+  if (filter.source) conditions.push(eq(incidents.source, filter.source));
   if (filter.status) conditions.push(eq(incidents.status, filter.status));
   if (filter.to !== undefined) conditions.push(lt(incidents.startedAt, new Date(filter.to)));
   if (filter.from !== undefined) {

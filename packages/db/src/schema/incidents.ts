@@ -14,6 +14,9 @@ import {
 /** Region key of a service's global series (all regions summed). */
 export const GLOBAL_REGION = "*";
 
+/** Source key of a series that sums every source. */
+export const ALL_SOURCES = "all";
+
 /**
  * Incidents the detector opened, per service and region ("*" is the service's global series).
  * A regional incident links to the global one open at the same time, if any.
@@ -24,6 +27,8 @@ export const incidents = pgTable(
     id: uuid("id").primaryKey(),
     service: text("service").notNull(),
     region: text("region").notNull(),
+    /** report, bluesky, or all (the global series sums every source). */
+    source: text("source").notNull().default("all"),
     status: text("status").$type<"open" | "resolved">().notNull(),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     detectedAt: timestamp("detected_at", { withTimezone: true }).notNull(),
@@ -39,7 +44,9 @@ export const incidents = pgTable(
     // Serves the incident list: one service's incidents, newest first, over a time range.
     index("incidents_service_started_idx").on(table.service, table.startedAt),
     // Serves the tick and the status of every service: the few incidents still open.
-    index("incidents_open_idx").on(table.service, table.region).where(sql`${table.status} = 'open'`),
+    index("incidents_open_idx")
+      .on(table.service, table.region, table.source)
+      .where(sql`${table.status} = 'open'`),
   ],
 );
 
@@ -52,6 +59,7 @@ export const detectorStates = pgTable(
   {
     service: text("service").notNull(),
     region: text("region").notNull(),
+    source: text("source").notNull().default("all"),
     lastBucket: timestamp("last_bucket", { withTimezone: true }).notNull(),
     state: jsonb("state").notNull(),
     /** The series' status at lastBucket (ok, possible, problems) and its anomaly score then. */
@@ -59,5 +67,5 @@ export const detectorStates = pgTable(
     score: doublePrecision("score").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.service, table.region] })],
+  (table) => [primaryKey({ columns: [table.service, table.region, table.source] })],
 );

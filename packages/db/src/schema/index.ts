@@ -1,6 +1,6 @@
 export { appliedBatches } from "./applied-batches.ts";
 export { countsHour, countsMinute } from "./counts.ts";
-export { detectorStates, GLOBAL_REGION, incidents } from "./incidents.ts";
+export { ALL_SOURCES, detectorStates, GLOBAL_REGION, incidents } from "./incidents.ts";
 export { reports } from "./reports.ts";
 export { type ProblemTypeRow, services } from "./services.ts";
 export { signalSource } from "./signal-source.ts";

@@ -10,6 +10,9 @@ export const IncidentJson = z
       .string()
       .nullable()
       .openapi({ description: "ISO 3166-1 alpha-2, or null for the service's global series" }),
+    source: z
+      .enum(["report", "bluesky", "all"])
+      .openapi({ description: "all for the service's global series" }),
     status: z.enum(["open", "resolved"]),
     startedAt: z.iso
       .datetime()
@@ -34,6 +37,7 @@ export function incidentJson(row: IncidentRow) {
     id: row.id,
     service: row.service,
     region: row.region === "*" ? null : row.region,
+    source: row.source as "report" | "bluesky" | "all",
     status: row.status,
     startedAt: row.startedAt.toISOString(),
     detectedAt: row.detectedAt.toISOString(),

@@ -12,6 +12,10 @@ const Query = z.object({
     .union([z.literal("global"), RegionCode])
     .optional()
     .openapi({ description: "ISO 3166-1 alpha-2, or global for services' global incidents" }),
+  source: z
+    .enum(["report", "bluesky", "all"])
+    .optional()
+    .openapi({ description: "all: services' global incidents" }),
   status: z.enum(["open", "resolved"]).optional(),
   from: TimeParam.optional().openapi({ description: "Incidents still open at or after this time" }),
   to: TimeParam.optional().openapi({ description: "Incidents started before this time" }),
@@ -40,6 +44,7 @@ export function registerListIncidents(app: App) {
       listIncidents(c.get("deps").db, {
         service: query.service,
         region: query.region === "global" ? "*" : query.region,
+        source: query.source,
         status: query.status,
         from: query.from,
         to: query.to,

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { alignDown, DAY_MS, RegionCode, SeriesStep, ServiceSlug, SignalSource, STEP_MS } from "@outcry/core";
-import { GLOBAL_REGION, seriesForService, whileAvailable } from "@outcry/db";
+import { ALL_SOURCES, GLOBAL_REGION, seriesForService, whileAvailable } from "@outcry/db";
 import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { expectedBand } from "../../series-band.ts";
@@ -38,7 +38,14 @@ const Series = z
       z.object({
         t: z.iso.datetime(),
         count: z.number().int(),
-        expected: z.number().nullable().openapi({ description: "Expected count (the detector's baseline)" }),
+        expected: z
+          .number()
+          .nullable()
+          .openapi({
+            description:
+              "Expected count (the detector's baseline), for the whole service or for one region and one source; " +
+              "null for other combinations and ranges over eight days",
+          }),
         upper: z.number().nullable().openapi({ description: "Top of the normal band" }),
       }),
     ),
@@ -92,8 +99,15 @@ export function registerServiceSeries(app: App) {
       Promise.all([
         seriesForService(deps.db, { service: slug, from, to, stepMs, region, source }),
         // The band is the detector's, over all sources, and today's: shown for recent ranges only.
-        source === undefined && to - from <= BAND_MAX_RANGE_MS
-          ? expectedBand(deps.db, slug, region ?? GLOBAL_REGION, from, to, stepMs)
+        // The detector judges each region per source, and the service as a whole.
+        (region === undefined) === (source === undefined) && to - from <= BAND_MAX_RANGE_MS
+          ? expectedBand(
+              deps.db,
+              { service: slug, region: region ?? GLOBAL_REGION, source: source ?? ALL_SOURCES },
+              from,
+              to,
+              stepMs,
+            )
           : undefined,
       ]),
     );
