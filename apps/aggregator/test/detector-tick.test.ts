@@ -72,16 +72,43 @@ describe("the detector tick", () => {
       // This test drives the tick minute by minute itself.
       detection: false,
     });
+    await countThroughQueue(Array.from({ length: MINUTES }, (_, minute) => reportsAt(minute)).flat());
+  });
+
+  /** Sends signals of one service through the real queue and waits until the aggregator counted them. */
+  async function countThroughQueue(signals: Signal[]): Promise<void> {
+    const service = signals[0]?.service ?? "";
     const batcher = new SignalBatcher(queue, { maxSize: 1000, maxInFlight: 4 });
-    const signals = Array.from({ length: MINUTES }, (_, minute) => reportsAt(minute)).flat();
     await Promise.all(signals.map((signal) => batcher.add(signal)));
     await batcher.close();
     await waitFor(
       async () =>
-        (await sql`select coalesce(sum(count), 0)::int as n from counts_minute`)[0]?.n === signals.length,
-      { timeoutMs: 30_000, what: "every signal counted" },
+        (await sql`select coalesce(sum(count), 0)::int as n from counts_minute where service = ${service}`)[0]
+          ?.n === signals.length,
+      { timeoutMs: 30_000, what: `${service}'s signals counted` },
     );
-  });
+  }
+
+  /** Per minute from `first`: five reports, then `outage` a minute from `first + 150` on. */
+  function traffic(
+    service: string,
+    region: string,
+    first: number,
+    minutes: number,
+    outage: number,
+  ): Signal[] {
+    return Array.from({ length: minutes }, (_, offset) => {
+      const minute = first + offset;
+      return Array.from({ length: offset >= 150 ? outage : 5 }, (_, n) => ({
+        id: randomUUID(),
+        service,
+        region,
+        source: "report" as const,
+        at: start + minute * MINUTE + n * 500,
+        reporter: `${service}-${minute}-${n}`,
+      }));
+    }).flat();
+  }
 
   afterAll(async () => {
     await aggregator?.close();
@@ -138,25 +165,7 @@ describe("the detector tick", () => {
     // A series of its own, after spotify's hours: discord, quiet, then an outage, ticked with
     // publishing on.
     const first = MINUTES;
-    const batcher = new SignalBatcher(queue, { maxSize: 1000, maxInFlight: 4 });
-    const discord = (minute: number) =>
-      Array.from({ length: minute >= first + 150 ? 60 : 5 }, (_, n) => ({
-        id: randomUUID(),
-        service: "discord",
-        region: "US",
-        source: "report" as const,
-        at: start + minute * MINUTE + n * 500,
-        reporter: `d-${minute}-${n}`,
-      }));
-    const signals = Array.from({ length: 160 }, (_, minute) => discord(first + minute)).flat();
-    await Promise.all(signals.map((signal) => batcher.add(signal)));
-    await batcher.close();
-    await waitFor(
-      async () =>
-        (await sql`select coalesce(sum(count), 0)::int as n from counts_minute where service = 'discord'`)[0]
-          ?.n === signals.length,
-      { timeoutMs: 30_000, what: "discord's signals counted" },
-    );
+    await countThroughQueue(traffic("discord", "US", first, 160, 60));
     const channel = `${prefix}:${INCIDENT_EVENTS_CHANNEL}`;
     const subscriber = createWorkerRedis(TEST_REDIS_URL);
     const heard: Array<{ type: string; service: string; region: string; incidentId: string }> = [];
@@ -186,25 +195,7 @@ describe("the detector tick", () => {
   it("recovers from a tick that failed half-way, recording its incident exactly once", async () => {
     // Steam, after discord's hours: quiet, then an outage whose first tick cannot write incidents.
     const first = MINUTES + 160;
-    const batcher = new SignalBatcher(queue, { maxSize: 1000, maxInFlight: 4 });
-    const steam = (minute: number) =>
-      Array.from({ length: minute >= first + 150 ? 50 : 5 }, (_, n) => ({
-        id: randomUUID(),
-        service: "steam",
-        region: "DE",
-        source: "report" as const,
-        at: start + minute * MINUTE + n * 500,
-        reporter: `s-${minute}-${n}`,
-      }));
-    const signals = Array.from({ length: 170 }, (_, minute) => steam(first + minute)).flat();
-    await Promise.all(signals.map((signal) => batcher.add(signal)));
-    await batcher.close();
-    await waitFor(
-      async () =>
-        (await sql`select coalesce(sum(count), 0)::int as n from counts_minute where service = 'steam'`)[0]
-          ?.n === signals.length,
-      { timeoutMs: 30_000, what: "steam's signals counted" },
-    );
+    await countThroughQueue(traffic("steam", "DE", first, 170, 50));
     const tick = new DetectorTick(database.db);
     const until = async (minute: number) => {
       for (let m = first; m <= minute; m++) await tickAt(tick, m);
