@@ -2,7 +2,7 @@ import { hourBucket, minuteBucket, type Signal, type SignalSource } from "@outcr
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
 import { appliedBatches, countsHour, countsMinute, reports } from "../schema/index.ts";
-import { executeRows } from "./execute-rows.ts";
+import { arrayParam, executeRows } from "./raw-sql.ts";
 
 export interface SignalBatch {
   id: string;
@@ -38,15 +38,15 @@ export async function applySignalBatch(db: Db, batch: SignalBatch): Promise<{ ap
         insert into ${reports} (id, service, problem, region, subdivision, city, comment, reporter_key, reported_at)
         select id, service, problem, region, subdivision, city, comment, reporter_key, to_timestamp(at_ms / 1000.0)
         from unnest(
-          ${column(reportSignals.map((signal) => signal.id))}::uuid[],
-          ${column(reportSignals.map((signal) => signal.service))}::text[],
-          ${column(reportSignals.map((signal) => signal.problem ?? "other"))}::text[],
-          ${column(reportSignals.map((signal) => signal.region))}::text[],
-          ${column(reportSignals.map((signal) => signal.subdivision ?? null))}::text[],
-          ${column(reportSignals.map((signal) => signal.city ?? null))}::text[],
-          ${column(reportSignals.map((signal) => signal.text ?? null))}::text[],
-          ${column(reportSignals.map((signal) => signal.reporter ?? ""))}::text[],
-          ${column(reportSignals.map((signal) => signal.at))}::float8[]
+          ${arrayParam(reportSignals.map((signal) => signal.id))}::uuid[],
+          ${arrayParam(reportSignals.map((signal) => signal.service))}::text[],
+          ${arrayParam(reportSignals.map((signal) => signal.problem ?? "other"))}::text[],
+          ${arrayParam(reportSignals.map((signal) => signal.region))}::text[],
+          ${arrayParam(reportSignals.map((signal) => signal.subdivision ?? null))}::text[],
+          ${arrayParam(reportSignals.map((signal) => signal.city ?? null))}::text[],
+          ${arrayParam(reportSignals.map((signal) => signal.text ?? null))}::text[],
+          ${arrayParam(reportSignals.map((signal) => signal.reporter ?? ""))}::text[],
+          ${arrayParam(reportSignals.map((signal) => signal.at))}::float8[]
         ) as t(id, service, problem, region, subdivision, city, comment, reporter_key, at_ms)
         where exists (select from claim)
         on conflict (id) do nothing
@@ -58,21 +58,16 @@ export async function applySignalBatch(db: Db, batch: SignalBatch): Promise<{ ap
   return { applied: applied.length > 0 };
 }
 
-/** One whole array as one bind parameter (a bare array would be spread into a list). */
-function column(values: unknown[]): SQL {
-  return sql`${sql.param(values)}`;
-}
-
 function addCounts(table: typeof countsMinute | typeof countsHour, rows: CountRow[]): SQL {
   return sql`
     insert into ${table} (service, bucket, region, source, count)
     select service, to_timestamp(bucket_ms / 1000.0), region, source::signal_source, count
     from unnest(
-      ${column(rows.map((row) => row.service))}::text[],
-      ${column(rows.map((row) => row.bucket))}::float8[],
-      ${column(rows.map((row) => row.region))}::text[],
-      ${column(rows.map((row) => row.source))}::text[],
-      ${column(rows.map((row) => row.count))}::int[]
+      ${arrayParam(rows.map((row) => row.service))}::text[],
+      ${arrayParam(rows.map((row) => row.bucket))}::float8[],
+      ${arrayParam(rows.map((row) => row.region))}::text[],
+      ${arrayParam(rows.map((row) => row.source))}::text[],
+      ${arrayParam(rows.map((row) => row.count))}::int[]
     ) as t(service, bucket_ms, region, source, count)
     where exists (select from claim)
     on conflict (service, bucket, region, source) do update set count = ${table}.count + excluded.count`;

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
 import { ALL_SOURCES, detectorStates, GLOBAL_REGION, incidents } from "../schema/index.ts";
-import { executeRows } from "./execute-rows.ts";
+import { arrayParam, executeRows } from "./raw-sql.ts";
 
 /** A series' count in one minute bucket. Region "*" with source "all" is the service's global series. */
 export interface SeriesCount {
@@ -150,18 +150,17 @@ export async function getDetectorState(
 /** Writes detector states, replacing older ones of the same series. */
 export async function saveDetectorStates(db: Db, states: StoredDetectorState[]): Promise<void> {
   if (states.length === 0) return;
-  const column = (values: unknown[]): SQL => sql`${sql.param(values)}`;
   await db.execute(sql`
     insert into ${detectorStates} (service, region, source, last_bucket, state, status, score, updated_at)
     select service, region, source, to_timestamp(last_ms / 1000.0), state::jsonb, status, score, now()
     from unnest(
-      ${column(states.map((entry) => entry.service))}::text[],
-      ${column(states.map((entry) => entry.region))}::text[],
-      ${column(states.map((entry) => entry.source))}::text[],
-      ${column(states.map((entry) => entry.lastBucket))}::float8[],
-      ${column(states.map((entry) => JSON.stringify(entry.state)))}::text[],
-      ${column(states.map((entry) => entry.status))}::text[],
-      ${column(states.map((entry) => entry.score))}::float8[]
+      ${arrayParam(states.map((entry) => entry.service))}::text[],
+      ${arrayParam(states.map((entry) => entry.region))}::text[],
+      ${arrayParam(states.map((entry) => entry.source))}::text[],
+      ${arrayParam(states.map((entry) => entry.lastBucket))}::float8[],
+      ${arrayParam(states.map((entry) => JSON.stringify(entry.state)))}::text[],
+      ${arrayParam(states.map((entry) => entry.status))}::text[],
+      ${arrayParam(states.map((entry) => entry.score))}::float8[]
     ) as t(service, region, source, last_ms, state, status, score)
     on conflict (service, region, source) do update
       set last_bucket = excluded.last_bucket, state = excluded.state, status = excluded.status,
@@ -247,9 +246,11 @@ export async function incidentComposition(
   const from = new Date(options.from).toISOString();
   const to = new Date(options.to).toISOString();
   const regional = options.region !== GLOBAL_REGION;
-  const problems = await executeRows<{ key: string; count: number }>(
+  // Each row carries the total over every group (a window over the grouped rows, computed before
+  // the limit), so one query gives both the top entries and their shares.
+  const problems = await executeRows<ShareRow>(
     db,
-    sql`select problem as key, count(*)::int as count from reports
+    sql`select problem as key, count(*)::int as count, (sum(count(*)) over ())::int as total from reports
         where service = ${options.service}
           and reported_at >= ${from}::timestamptz and reported_at < ${to}::timestamptz
           ${regional ? sql`and region = ${options.region}` : sql``}
@@ -257,32 +258,20 @@ export async function incidentComposition(
   );
   const regions = regional
     ? []
-    : await executeRows<{ key: string; count: number }>(
+    : await executeRows<ShareRow>(
         db,
-        sql`select region as key, sum(count)::int as count from counts_minute
+        sql`select region as key, sum(count)::int as count, (sum(sum(count)) over ())::int as total
+            from counts_minute
             where service = ${options.service} and bucket >= ${from}::timestamptz and bucket < ${to}::timestamptz
             group by region order by count desc, region limit ${options.top}`,
       );
-  const shares = (rows: Array<{ key: string; count: number }>, total: number) =>
-    rows.map((row) => ({
-      key: row.key,
-      count: Number(row.count),
-      share: total > 0 ? Number(row.count) / total : 0,
-    }));
-  const totalOf = async (table: "reports" | "counts_minute") => {
-    const [row] = await executeRows<{ total: number }>(
-      db,
-      table === "reports"
-        ? sql`select count(*)::int as total from reports where service = ${options.service}
-              and reported_at >= ${from}::timestamptz and reported_at < ${to}::timestamptz
-              ${regional ? sql`and region = ${options.region}` : sql``}`
-        : sql`select coalesce(sum(count), 0)::int as total from counts_minute where service = ${options.service}
-              and bucket >= ${from}::timestamptz and bucket < ${to}::timestamptz`,
-    );
-    return Number(row?.total ?? 0);
-  };
-  return {
-    problems: shares(problems, await totalOf("reports")),
-    regions: regional ? [] : shares(regions, await totalOf("counts_minute")),
-  };
+  return { problems: problems.map(toShare), regions: regions.map(toShare) };
+}
+
+type ShareRow = { key: string; count: number; total: number };
+
+function toShare(row: ShareRow): Share {
+  const count = Number(row.count);
+  const total = Number(row.total);
+  return { key: row.key, count, share: total > 0 ? count / total : 0 };
 }
