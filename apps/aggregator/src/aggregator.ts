@@ -1,5 +1,5 @@
 import type { Config } from "@outcry/core";
-import { type Database, pruneAppliedBatches } from "@outcry/db";
+import { type Database, pruneAppliedBatches, prunePosts } from "@outcry/db";
 import { createWorkerRedis, SIGNALS_QUEUE, type SignalBatchJob, signalBatchBackoff } from "@outcry/queue";
 import { Worker } from "bullmq";
 import type { Logger } from "pino";
@@ -74,12 +74,15 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
 
-  // Batch ids are only needed while a batch may still be redelivered; prune them hourly. Several
-  // aggregators pruning at once is harmless.
+  // Batch ids are only needed while a batch may still be redelivered, and post texts only for the
+  // retention period; prune both hourly. Several aggregators pruning at once is harmless.
   const prune = setInterval(() => {
     pruneAppliedBatches(database.db)
       .then((removed) => removed > 0 && logger.info({ removed }, "pruned applied batch ids"))
       .catch((error) => logger.warn({ err: error }, "pruning applied batch ids failed; will retry"));
+    prunePosts(database.db, config.postsRetentionMs)
+      .then((removed) => removed > 0 && logger.info({ removed }, "pruned posts past their retention"))
+      .catch((error) => logger.warn({ err: error }, "pruning posts failed; will retry"));
   }, 3_600_000);
   prune.unref();
 

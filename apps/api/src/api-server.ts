@@ -5,6 +5,7 @@ import type { Database } from "@outcry/db";
 import { createSignalsQueue, SignalBatcher } from "@outcry/queue";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { newApp } from "./app.ts";
 import { IntakeGuard } from "./intake/intake-guard.ts";
 import { ReportIntake } from "./intake/report-intake.ts";
@@ -18,6 +19,8 @@ export interface ApiServerOptions {
   catalog: () => CatalogIndex;
   reporterKeySecret: string;
   logger: Logger;
+  /** Where /metrics reads from; shared with the other roles of the same process. */
+  registry?: Registry;
 }
 
 export interface ApiServer {
@@ -65,7 +68,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     logger: logger.child({ component: "api" }),
     logRequests: config.logRequests,
     trustProxyHops: config.trustProxyHops,
-    metrics: createApiMetrics(),
+    metrics: createApiMetrics(options.registry),
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {

@@ -15,6 +15,7 @@ import { registerListIncidents } from "./routes/incidents/list.ts";
 import { registerCreateReport } from "./routes/reports/create.ts";
 import { registerGetService } from "./routes/services/get.ts";
 import { registerListServices } from "./routes/services/list.ts";
+import { registerServicePosts } from "./routes/services/posts.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
 
 /** Seconds a client should wait before retrying while a dependency is down. */
@@ -55,6 +56,7 @@ export function newApp(deps: ApiDeps): App {
   registerListServices(app);
   registerGetService(app);
   registerServiceSeries(app);
+  registerServicePosts(app);
   registerListIncidents(app);
   registerGetIncident(app);
 

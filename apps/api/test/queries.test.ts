@@ -1,4 +1,4 @@
-import { GLOBAL_REGION, saveDetectorStates } from "@outcry/db";
+import { applySignalBatch, GLOBAL_REGION, saveDetectorStates } from "@outcry/db";
 import { SeriesDetector } from "@outcry/detection";
 import { body } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,6 +109,38 @@ describe("query routes", () => {
     expect((await body(generated)).error.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("lists a service's matching posts newest first, paged by `before`, linked to bsky.app", async () => {
+    const at = Date.parse("2025-04-16T08:00:00Z");
+    const signals = [0, 1, 2].map((n) => ({
+      id: crypto.randomUUID(),
+      service: "deezer",
+      region: "FR",
+      source: "bluesky" as const,
+      at: at + n * 60_000,
+      text: `deezer en panne ${n}`,
+      post: { uri: `at://did:plc:fan/app.bsky.feed.post/p${n}`, lang: "fr", score: 0.97 },
+    }));
+    await applySignalBatch(api.database.db, { id: crypto.randomUUID(), signals });
+    const first = await body(await get("/v1/services/deezer/posts?limit=2"));
+    expect(first.posts.map((post: { text: string }) => post.text)).toEqual([
+      "deezer en panne 2",
+      "deezer en panne 1",
+    ]);
+    expect(first.posts[0]).toMatchObject({
+      url: "https://bsky.app/profile/did:plc:fan/post/p2",
+      region: "FR",
+      lang: "fr",
+      score: 0.97,
+      postedAt: "2025-04-16T08:02:00.000Z",
+    });
+    const next = await body(await get(`/v1/services/deezer/posts?limit=2&before=${first.posts[1].postedAt}`));
+    expect(next.posts.map((post: { text: string }) => post.text)).toEqual(["deezer en panne 0"]);
+    const bad = await get("/v1/services/deezer/posts?limit=500");
+    expect(bad.status).toBe(400);
+    expect((await body(bad)).error.field).toBe("limit");
+    expect((await get("/v1/services/nope-nope/posts")).status).toBe(404);
+  });
+
   it("answers unknown routes with the JSON error shape", async () => {
     const response = await get("/v1/nothing");
     expect(response.status).toBe(404);
@@ -123,6 +155,7 @@ describe("query routes", () => {
         "/v1/services",
         "/v1/services/{slug}",
         "/v1/services/{slug}/series",
+        "/v1/services/{slug}/posts",
         "/v1/incidents",
         "/v1/incidents/{id}",
         "/healthz",

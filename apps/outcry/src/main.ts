@@ -10,7 +10,7 @@ import { ROLES, type Role, startSystem } from "./system.ts";
 const USAGE = `usage: outcry <command> [options]
 
 commands:
-  start [--role all|api|aggregator]   run Outcry (default role: all, or OUTCRY_ROLE)
+  start [--role all|api|ingest|aggregator]   run Outcry (default role: all, or OUTCRY_ROLE)
   migrate                             apply database migrations and exit
   eval detection [--seed N] [--compare]
                                       score the detector on generated scenarios and the Spotify replay;

@@ -2,12 +2,14 @@ import { startAggregator } from "@outcry/aggregator";
 import { startApiServer } from "@outcry/api";
 import { CatalogIndex, type Config, loadSeedCatalog } from "@outcry/core";
 import { listServices, openDatabase, upsertServices } from "@outcry/db";
+import { startIngest } from "@outcry/ingest";
 import { createProducerRedis, redisReady } from "@outcry/queue";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import { type SupervisedRedis, startSupervisedRedis } from "./redis-server.ts";
 import { reporterKeySecret } from "./reporter-secret.ts";
 
-export const ROLES = ["all", "api", "aggregator"] as const;
+export const ROLES = ["all", "api", "ingest", "aggregator"] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface RunningSystem {
@@ -48,10 +50,23 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     await upsertServices(database.db, loadSeedCatalog());
     const catalog = new CatalogIndex(await listServices(database.db));
 
+    // One registry per process: /metrics shows every role running in it.
+    const registry = new Registry();
     let apiUrl: string | undefined;
     if (role === "all" || role === "aggregator") {
-      const aggregator = await startAggregator({ config, database, redisUrl, logger });
+      const aggregator = await startAggregator({ config, database, redisUrl, logger, registry });
       closers.push(() => aggregator.close());
+    }
+    if (role === "all" || role === "ingest") {
+      const redis = createProducerRedis(redisUrl);
+      redis.on("error", (error) =>
+        logger.warn({ component: "ingest", err: error }, "redis connection error"),
+      );
+      closers.push(async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      });
+      const ingest = await startIngest({ config, database, redis, catalog: () => catalog, logger, registry });
+      closers.push(() => ingest.close());
     }
     if (role === "all" || role === "api") {
       const redis = createProducerRedis(redisUrl);
@@ -68,6 +83,7 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
         catalog: () => catalog,
         reporterKeySecret: secret.secret,
         logger,
+        registry,
       });
       closers.push(() => api.close());
       apiUrl = api.url;

@@ -42,6 +42,16 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_REQUESTS: booleanish.default(true),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  // A public Jetstream instance; "off" runs ingest without the live path.
+  BLUESKY_JETSTREAM_URL: z
+    .union([z.literal("off"), z.string().regex(/^wss?:\/\//, "must be a ws:// or wss:// URL, or off")])
+    .default("wss://jetstream2.us-east.bsky.network/subscribe"),
+  // Anonymous search goes to the public AppView; with an app password, to the account's PDS.
+  BLUESKY_SERVICE: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  BLUESKY_IDENTIFIER: z.string().min(1).optional(),
+  BLUESKY_APP_PASSWORD: z.string().min(1).optional(),
+  BLUESKY_SEARCH_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  POSTS_RETENTION_DAYS: positiveInt.default(7),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -69,6 +79,14 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     logLevel: env.LOG_LEVEL,
     logRequests: env.LOG_REQUESTS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    jetstreamUrl: env.BLUESKY_JETSTREAM_URL === "off" ? undefined : env.BLUESKY_JETSTREAM_URL,
+    blueskyService:
+      env.BLUESKY_SERVICE ?? (env.BLUESKY_IDENTIFIER ? "https://bsky.social" : "https://public.api.bsky.app"),
+    blueskyIdentifier: env.BLUESKY_IDENTIFIER,
+    blueskyAppPassword: env.BLUESKY_APP_PASSWORD,
+    /** 0 turns the search poller off. */
+    searchIntervalMs: env.BLUESKY_SEARCH_INTERVAL_SECONDS * 1000,
+    postsRetentionMs: env.POSTS_RETENTION_DAYS * 24 * 3_600_000,
   };
 }
 
@@ -89,7 +107,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((key) => [key, env[key]] as const)
       .filter(([, value]) => value !== undefined && value !== ""),
   );
-  const parsed = EnvSchema.safeParse(relevant);
+  const parsed = EnvSchema.refine(
+    (env) => (env.BLUESKY_IDENTIFIER === undefined) === (env.BLUESKY_APP_PASSWORD === undefined),
+    {
+      message: "set both BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD, or neither",
+      path: ["BLUESKY_APP_PASSWORD"],
+    },
+  ).safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map(

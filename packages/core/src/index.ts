@@ -5,7 +5,7 @@ export { DependencyUnavailableError } from "./errors.ts";
 export { RegionCode, regionName, SubdivisionCode, UNKNOWN_REGION } from "./region.ts";
 export { MAX_REPORT_BODY_BYTES, ReportInput } from "./report.ts";
 export { Catalog, ProblemType, Service, ServiceCategory, ServiceSlug } from "./service.ts";
-export { Signal, SignalSource } from "./signal.ts";
+export { PostRef, Signal, SignalSource } from "./signal.ts";
 export {
   alignDown,
   DAY_MS,

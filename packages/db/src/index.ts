@@ -22,6 +22,14 @@ export {
   serviceStatus,
   updateIncident,
 } from "./queries/detection.ts";
+export {
+  latestPosts,
+  loadIngestCursor,
+  type PostRow,
+  prunePosts,
+  saveIngestCursor,
+  servicesWithProblems,
+} from "./queries/posts.ts";
 export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
 export * as schema from "./schema/index.ts";

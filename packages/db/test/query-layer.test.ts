@@ -52,6 +52,20 @@ function signal(overrides: Partial<Signal> = {}): Signal {
   };
 }
 
+function postSignal(rkey: string, overrides: Partial<Signal> = {}): Signal {
+  const uri = `at://did:plc:test/app.bsky.feed.post/${rkey}`;
+  return {
+    ...signal({
+      source: "bluesky",
+      reporter: undefined,
+      problem: undefined,
+      text: "spotify down?",
+      ...overrides,
+    }),
+    post: { uri, lang: "en", score: 0.9 },
+  };
+}
+
 describe.each(drivers)("query layer on $name", ({ open }) => {
   let database: Database;
   let cleanup: () => Promise<void>;
@@ -96,7 +110,7 @@ describe.each(drivers)("query layer on $name", ({ open }) => {
       signals: [
         signal({ service: "discord", region: "GB" }),
         signal({ service: "discord", region: "US" }),
-        signal({ service: "discord", region: "US", source: "bluesky", at: t0 + MINUTE_MS + 5_000 }),
+        postSignal("discord-1", { service: "discord", region: "US", at: t0 + MINUTE_MS + 5_000 }),
         signal({ service: "discord", region: "US", at: t0 + 3 * MINUTE_MS }),
       ],
     });
@@ -108,6 +122,34 @@ describe.each(drivers)("query layer on $name", ({ open }) => {
     expect(await counts({ source: "bluesky" })).toEqual([0, 1, 0, 0]);
     expect(await counts({ region: "FR" })).toEqual([0, 0, 0, 0]);
     expect(await counts({ stepMs: 2 * MINUTE_MS, to: t0 + 4 * MINUTE_MS })).toEqual([3, 1]);
+  });
+
+  it("counts a post once, even when it comes back in another batch", async () => {
+    const query = {
+      service: "deezer",
+      from: t0,
+      to: t0 + 2 * HOUR_MS,
+      stepMs: MINUTE_MS,
+      source: "bluesky" as const,
+    };
+    const first = [
+      postSignal("deezer-1", { service: "deezer" }),
+      postSignal("deezer-2", { service: "deezer" }),
+    ];
+    await applySignalBatch(database.db, { id: randomUUID(), signals: first });
+    // A replay of one post plus a new one, in a new batch (a collector restarted and rewound).
+    const replay = [
+      postSignal("deezer-2", { service: "deezer" }),
+      postSignal("deezer-3", { service: "deezer", at: t0 + HOUR_MS }),
+    ];
+    await applySignalBatch(database.db, { id: randomUUID(), signals: replay });
+    const minutes = (await seriesForService(database.db, query)).filter((point) => point.count > 0);
+    expect(minutes).toEqual([
+      { t: t0, count: 2 },
+      { t: t0 + HOUR_MS, count: 1 },
+    ]);
+    const hours = await seriesForService(database.db, { ...query, stepMs: HOUR_MS });
+    expect(hours.map((point) => point.count)).toEqual([2, 1]);
   });
 
   it("serves hour and day steps from the hour rollup", async () => {

@@ -12,6 +12,7 @@ export {
   formatEvaluation,
 } from "./evaluation.ts";
 export { generateScenarios } from "./scenarios/generate.ts";
+export { createRandom, hashString, type Random } from "./scenarios/random.ts";
 export type { LabelledEvent, Scenario } from "./scenarios/scenario.ts";
 export { spotifyOutageScenario } from "./scenarios/spotify-2025-04-16.ts";
 export {

@@ -1,3 +1,4 @@
+export * from "./bluesky/index.ts";
 export { body } from "./read-body.ts";
 export { TcpProxy } from "./tcp-proxy.ts";
 export { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "./test-database.ts";

@@ -1,7 +1,7 @@
 import { hourBucket, minuteBucket, type Signal, type SignalSource } from "@outcry/core";
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
-import { appliedBatches, countsHour, countsMinute, reports } from "../schema/index.ts";
+import { appliedBatches, countsHour, countsMinute, posts, reports } from "../schema/index.ts";
 import { arrayParam, executeRows } from "./raw-sql.ts";
 
 export interface SignalBatch {
@@ -15,6 +15,10 @@ type CountRow = { service: string; bucket: number; region: string; source: Signa
  * Applies a batch of signals to the counts, recording the batch id in the same statement, so a
  * batch delivered twice is counted once. Returns whether this call applied it.
  *
+ * Posts are idempotent on their own too: a bluesky signal is counted only when its post's row is
+ * new, so the same post collected twice (a Jetstream replay, the search poller filling a gap) in
+ * different batches still counts once.
+ *
  * One statement does it all, so it is one transaction and one round trip: the batch id is claimed
  * first, and every other insert reads the claim and writes nothing when the id was already there
  * (a concurrent delivery of the same batch waits on the id's row lock, then finds it taken).
@@ -24,8 +28,9 @@ type CountRow = { service: string; bucket: number; region: string; source: Signa
  */
 export async function applySignalBatch(db: Db, batch: SignalBatch): Promise<{ applied: boolean }> {
   const reportSignals = batch.signals.filter((signal) => signal.source === "report");
-  const minutes = tally(batch.signals, minuteBucket);
-  const hours = tally(batch.signals, hourBucket);
+  const postSignals = batch.signals.filter((signal) => signal.post !== undefined);
+  const minutes = tally(reportSignals, minuteBucket);
+  const hours = tally(reportSignals, hourBucket);
   const applied = await executeRows<{ id: string }>(
     db,
     sql`
@@ -51,8 +56,27 @@ export async function applySignalBatch(db: Db, batch: SignalBatch): Promise<{ ap
         where exists (select from claim)
         on conflict (id) do nothing
       ),
+      new_posts as (
+        insert into ${posts} (uri, service, region, problem, posted_at, text, lang, score)
+        select uri, service, region, problem, to_timestamp(at_ms / 1000.0), text, lang, score
+        from unnest(
+          ${arrayParam(postSignals.map((signal) => signal.post?.uri))}::text[],
+          ${arrayParam(postSignals.map((signal) => signal.service))}::text[],
+          ${arrayParam(postSignals.map((signal) => signal.region))}::text[],
+          ${arrayParam(postSignals.map((signal) => signal.problem ?? null))}::text[],
+          ${arrayParam(postSignals.map((signal) => signal.at))}::float8[],
+          ${arrayParam(postSignals.map((signal) => signal.text ?? ""))}::text[],
+          ${arrayParam(postSignals.map((signal) => signal.post?.lang))}::text[],
+          ${arrayParam(postSignals.map((signal) => signal.post?.score))}::float4[]
+        ) as t(uri, service, region, problem, at_ms, text, lang, score)
+        where exists (select from claim)
+        on conflict (uri) do nothing
+        returning service, region, posted_at
+      ),
       minute_counts as (${addCounts(countsMinute, minutes)}),
-      hour_counts as (${addCounts(countsHour, hours)})
+      hour_counts as (${addCounts(countsHour, hours)}),
+      post_minute_counts as (${addPostCounts(countsMinute, "1 minute")}),
+      post_hour_counts as (${addPostCounts(countsHour, "1 hour")})
       select id from claim`,
   );
   return { applied: applied.length > 0 };
@@ -70,6 +94,19 @@ function addCounts(table: typeof countsMinute | typeof countsHour, rows: CountRo
       ${arrayParam(rows.map((row) => row.count))}::int[]
     ) as t(service, bucket_ms, region, source, count)
     where exists (select from claim)
+    on conflict (service, bucket, region, source) do update set count = ${table}.count + excluded.count`;
+}
+
+// Counts only the posts new_posts inserted. date_bin against the epoch is UTC whatever the
+// session's time zone (date_trunc('hour') would follow it: India is +05:30).
+function addPostCounts(table: typeof countsMinute | typeof countsHour, width: "1 minute" | "1 hour"): SQL {
+  return sql`
+    insert into ${table} (service, bucket, region, source, count)
+    select service, date_bin(${width}::interval, posted_at, timestamptz 'epoch') as bucket, region,
+      'bluesky'::signal_source, count(*)::int
+    from new_posts
+    group by 1, 2, 3
+    order by 1, 2, 3
     on conflict (service, bucket, region, source) do update set count = ${table}.count + excluded.count`;
 }
 

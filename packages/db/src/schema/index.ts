@@ -1,6 +1,7 @@
 export { appliedBatches } from "./applied-batches.ts";
 export { countsHour, countsMinute } from "./counts.ts";
 export { ALL_SOURCES, detectorStates, GLOBAL_REGION, incidents } from "./incidents.ts";
+export { ingestCursors, posts } from "./posts.ts";
 export { reports } from "./reports.ts";
 export { type ProblemTypeRow, services } from "./services.ts";
 export { signalSource } from "./signal-source.ts";

@@ -1,5 +1,5 @@
 import type { BucketInput } from "../types.ts";
-import { createRandom, type Random } from "./random.ts";
+import { createRandom, hashString, type Random } from "./random.ts";
 import type { EventExpectation, LabelledEvent, Scenario } from "./scenario.ts";
 
 const MINUTE_MS = 60_000;
@@ -415,7 +415,7 @@ function plans(): SeriesPlan[] {
  */
 export function generateScenarios(seed = 1): Scenario[] {
   // Each series draws from its own stream, so adding a scenario leaves the others unchanged.
-  return plans().map((plan) => generateSeries(createRandom(hashName(plan.name) ^ seed), plan));
+  return plans().map((plan) => generateSeries(createRandom(hashString(plan.name) ^ seed), plan));
 }
 
 function normalise(values: number[]): number[] {
@@ -425,11 +425,4 @@ function normalise(values: number[]): number[] {
 
 function signed(hours: number): string {
   return hours < 0 ? `${hours}` : `+${hours}`;
-}
-
-/** FNV-1a of a name, a 32-bit seed. */
-function hashName(name: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
 }

@@ -143,3 +143,10 @@ function logFactorial(k: number): number {
   const n = k + 1;
   return (n - 0.5) * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * n) - 1 / (360 * n ** 3);
 }
+
+/** FNV-1a of a string: a stable 32-bit seed or bucket for a name. */
+export function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}

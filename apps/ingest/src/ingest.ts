@@ -1,0 +1,102 @@
+import type { CatalogIndex, Config } from "@outcry/core";
+import { type Database, loadIngestCursor, saveIngestCursor, servicesWithProblems } from "@outcry/db";
+import { createSignalsQueue, SignalBatcher } from "@outcry/queue";
+import { trainedPipeline } from "@outcry/text";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { createIngestMetrics } from "./ingest-metrics.ts";
+import { JetstreamClient } from "./jetstream-client.ts";
+import { PostCollector } from "./post-collector.ts";
+import { SearchPoller } from "./search-poller.ts";
+
+export interface IngestOptions {
+  config: Config;
+  database: Database;
+  /** Fail-fast producer connection: a post that cannot be queued is replayed, never dropped. */
+  redis: Redis;
+  catalog: () => CatalogIndex;
+  logger: Logger;
+  registry?: Registry;
+}
+
+export interface Ingest {
+  /** Stops reading, waits for queued posts, saves the cursor. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export const JETSTREAM_CURSOR = "jetstream";
+// With no saved position, search starts this far back.
+const SEARCH_LOOKBACK_MS = 15 * 60_000;
+
+/** Starts the ingest role: Jetstream live path and search poller, both into the signals queue. */
+export async function startIngest(options: IngestOptions): Promise<Ingest> {
+  const { config, database, logger: parent } = options;
+  const logger = parent.child({ component: "ingest" });
+  const metrics = createIngestMetrics(options.registry);
+  const started = performance.now();
+  const pipeline = trainedPipeline(options.catalog().list());
+  logger.info({ ms: Math.round(performance.now() - started) }, "text pipeline trained");
+
+  const queue = createSignalsQueue(options.redis, config.queuePrefix);
+  queue.on("error", (error) => logger.warn({ err: error }, "signals queue: redis error"));
+  const batcher = new SignalBatcher(queue, {
+    maxInFlight: config.intakeBatchInFlight,
+    maxSize: config.intakeBatchMaxSize,
+  });
+  const collector = new PostCollector(pipeline, batcher, metrics);
+
+  const jetstream = config.jetstreamUrl
+    ? new JetstreamClient({
+        url: config.jetstreamUrl,
+        loadCursor: () => loadIngestCursor(database.db, JETSTREAM_CURSOR),
+        saveCursor: (cursor) => saveIngestCursor(database.db, JETSTREAM_CURSOR, cursor),
+        onPost: (post) => collector.collect(post, "jetstream"),
+        logger: logger.child({ collector: "jetstream" }),
+        metrics,
+      })
+    : undefined;
+  jetstream?.start();
+  if (!jetstream) logger.info("jetstream off (BLUESKY_JETSTREAM_URL=off)");
+
+  const search =
+    config.searchIntervalMs > 0
+      ? new SearchPoller({
+          service: config.blueskyService,
+          identifier: config.blueskyIdentifier,
+          appPassword: config.blueskyAppPassword,
+          intervalMs: config.searchIntervalMs,
+          targets: async () => {
+            const slugs = await servicesWithProblems(database.db, Date.now() - SEARCH_LOOKBACK_MS);
+            return slugs.flatMap((slug) => {
+              const service = options.catalog().get(slug);
+              return service ? [{ service: slug, query: service.name }] : [];
+            });
+          },
+          // Fill the live path's gap: from its saved cursor when there is one.
+          startFrom: async () => {
+            const cursor = await loadIngestCursor(database.db, JETSTREAM_CURSOR);
+            const recent = Date.now() - SEARCH_LOOKBACK_MS;
+            return cursor === undefined
+              ? recent
+              : Math.max(Math.floor(cursor / 1000), Date.now() - config.postsRetentionMs);
+          },
+          onPost: (post) => collector.collect(post, "search"),
+          logger: logger.child({ collector: "search" }),
+          metrics,
+        })
+      : undefined;
+  search?.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      closing ??= (async () => {
+        await Promise.all([jetstream?.close(), search?.close()]);
+        await batcher.close();
+        await queue.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import {
+  PorterStemmer,
+  PorterStemmerDe,
+  PorterStemmerEs,
+  PorterStemmerFr,
+  PorterStemmerPt,
+} from "./natural.ts";
+import type { Language } from "./outage-vocabulary.ts";
+import type { ServiceMention } from "./post-scanner.ts";
+
+/** A span of the normalized text that stands for something other than its words. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+// Placeholders that replace names, so the model learns "<service> is down" once for all services,
+// and "<other service> is down so I'm on <service>" as a complaint about the other one.
+const CANDIDATE = "svcx";
+const OTHER_SERVICE = "svco";
+const PLACE = "placex";
+const NUMBER = "numx";
+
+const STEMMERS: Partial<Record<Language, { stem(token: string): string }>> = {
+  en: PorterStemmer,
+  es: PorterStemmerEs,
+  pt: PorterStemmerPt,
+  fr: PorterStemmerFr,
+  de: PorterStemmerDe,
+};
+const TOKEN = /[\p{L}\p{N}'’]+|[?!]/gu;
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u;
+const PLACEHOLDERS = new Set([CANDIDATE, OTHER_SERVICE, PLACE, NUMBER]);
+// How many words either side of the candidate service get their own position-tagged feature.
+const WINDOW = 3;
+
+/**
+ * Features of "this post complains about this service": stemmed words and word pairs, the words right
+ * around the service's name, and a few shape cues. Japanese runs become character pairs, which need
+ * no dictionary and catch 繋がらない and 落ちてる alike.
+ */
+export function complaintFeatures(
+  text: string,
+  language: Language,
+  candidate: ServiceMention,
+  others: readonly ServiceMention[],
+  places: readonly Span[],
+): string[] {
+  const tokens = tokenize(mask(text, candidate, others, places), language);
+  const features = ["bias"];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    features.push(`u:${token}`);
+    if (i > 0) features.push(`b:${tokens[i - 1]} ${token}`);
+  }
+  const at = tokens.indexOf(CANDIDATE);
+  for (let offset = 1; offset <= WINDOW; offset++) {
+    const after = tokens[at + offset];
+    const before = tokens[at - offset];
+    if (after !== undefined) features.push(`r${offset}:${after}`);
+    if (before !== undefined) features.push(`l${offset}:${before}`);
+  }
+  if (at === 0) features.push("starts-with-service");
+  if (others.length > 0) features.push("names-other-services");
+  if (candidate.similarity < 1) features.push("misspelt-service");
+  if (candidate.weak) features.push("ambiguous-name");
+  if (tokens.length <= 4) features.push("short");
+  return features;
+}
+
+function mask(text: string, candidate: Span, others: readonly Span[], places: readonly Span[]): string {
+  const spans = [
+    { ...candidate, as: CANDIDATE },
+    ...others.map((span) => ({ ...span, as: OTHER_SERVICE })),
+    ...places.map((span) => ({ ...span, as: PLACE })),
+  ].sort((a, b) => a.start - b.start);
+  let masked = "";
+  let from = 0;
+  for (const span of spans) {
+    if (span.start < from) continue;
+    masked += `${text.slice(from, span.start)} ${span.as} `;
+    from = span.end;
+  }
+  return masked + text.slice(from);
+}
+
+function tokenize(text: string, language: Language): string[] {
+  const stemmer = STEMMERS[language];
+  const tokens: string[] = [];
+  for (const [word] of text.matchAll(TOKEN)) {
+    if (PLACEHOLDERS.has(word) || word === "?" || word === "!") tokens.push(word);
+    else if (/^\p{N}+$/u.test(word)) tokens.push(/^5\d\d$/.test(word) ? word : NUMBER);
+    else if (UNSPACED.test(word)) tokens.push(...characterPairs(word));
+    else tokens.push(stemmer ? stemmer.stem(word.replaceAll("’", "'")) : word);
+  }
+  return tokens;
+}
+
+// A run mixing scripts ("line繋がらない") keeps its Latin part whole and pairs the rest.
+function characterPairs(word: string): string[] {
+  const pairs: string[] = [];
+  for (const part of word.split(
+    /(?<=[\p{Script=Latin}\p{N}])(?=[^\p{Script=Latin}\p{N}])|(?<=[^\p{Script=Latin}\p{N}])(?=[\p{Script=Latin}\p{N}])/u,
+  )) {
+    if (!UNSPACED.test(part) || part.length === 1) pairs.push(part);
+    else for (let i = 0; i + 1 < part.length; i++) pairs.push(part.slice(i, i + 2));
+  }
+  return pairs;
+}

@@ -1,0 +1,64 @@
+import { createRandom } from "@outcry/detection";
+
+/** A trained model: one weight per feature name; unknown features weigh nothing. */
+export type Weights = ReadonlyMap<string, number>;
+
+export interface TrainingExample {
+  features: readonly string[];
+  label: 0 | 1;
+}
+
+export interface TrainingOptions {
+  epochs: number;
+  learningRate: number;
+  /** L2 penalty: keeps rare words from deciding alone. */
+  l2: number;
+  seed: number;
+}
+
+const DEFAULTS: TrainingOptions = { epochs: 30, learningRate: 0.3, l2: 1e-4, seed: 1 };
+
+/** Probability that the example is positive. */
+export function predict(weights: Weights, features: readonly string[]): number {
+  let z = 0;
+  for (const feature of features) z += weights.get(feature) ?? 0;
+  return 1 / (1 + Math.exp(-z));
+}
+
+/**
+ * Binary logistic regression over sparse binary features, fitted by AdaGrad: per-feature step sizes
+ * suit text, where a few words are everywhere and most appear twice. Deterministic for a given seed,
+ * so the same corpus always gives the same model.
+ */
+export function trainLogisticRegression(
+  examples: readonly TrainingExample[],
+  options: Partial<TrainingOptions> = {},
+): Map<string, number> {
+  const { epochs, learningRate, l2, seed } = { ...DEFAULTS, ...options };
+  const weights = new Map<string, number>();
+  const squaredGradients = new Map<string, number>();
+  const order = examples.map((_, index) => index);
+  const random = createRandom(seed);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    shuffle(order, random);
+    for (const index of order) {
+      const example = examples[index] as TrainingExample;
+      const error = predict(weights, example.features) - example.label;
+      for (const feature of example.features) {
+        const weight = weights.get(feature) ?? 0;
+        const gradient = error + l2 * weight;
+        const accumulated = (squaredGradients.get(feature) ?? 0) + gradient * gradient;
+        squaredGradients.set(feature, accumulated);
+        weights.set(feature, weight - (learningRate * gradient) / Math.sqrt(accumulated + 1e-8));
+      }
+    }
+  }
+  return weights;
+}
+
+function shuffle(items: number[], random: { next(): number }): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [items[i], items[j]] = [items[j] as number, items[i] as number];
+  }
+}

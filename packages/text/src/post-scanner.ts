@@ -1,0 +1,184 @@
+import type { Catalog } from "@outcry/core";
+import { JaroWinklerDistance } from "./natural.ts";
+import { keywordTerms, LANGUAGES, OUTAGE_KEYWORDS } from "./outage-vocabulary.ts";
+import { outermostHits, type Term, type TermHit, TermMatcher } from "./term-matcher.ts";
+
+/** Where a post names a service: the span of the name itself, and how sure the match is. */
+export interface ServiceMention {
+  service: string;
+  start: number;
+  end: number;
+  /** 1 for an exact alias, the Jaro-Winkler similarity for a misspelt one ("spotfy"). */
+  similarity: number;
+  /** A name that is also an ordinary word ("chase", "zoom", "x"): weaker evidence alone. */
+  weak: boolean;
+}
+
+export interface PostScan {
+  /** Outage words found ("down", "no funciona", "落ちた"), in order. */
+  keywords: TermHit<unknown>[];
+  mentions: ServiceMention[];
+}
+
+type ScanTerm =
+  | { kind: "outage" }
+  // A catalog keyword such as "zoom down": a service phrase too ambiguous alone ("zoom") to be an
+  // alias. nameStart/nameEnd locate the service's name inside it.
+  | { kind: "service"; service: string; nameStart: number; nameEnd: number; outage: boolean; weak: boolean };
+
+// Misspellings are only looked for in words long enough to be told apart from ordinary words.
+const FUZZY_MIN_LENGTH = 5;
+const FUZZY_MIN_SIMILARITY = 0.93;
+const WORD = /[\p{L}\p{N}]+/gu;
+// Misspelt names are looked for among Latin-script words only: "netflxの再生" -> "netflx".
+const LATIN_WORD = /[\p{Script=Latin}\p{N}]+/gu;
+
+/**
+ * The prefilter and service finder in one: a single compiled matcher over every service alias, every
+ * service-specific phrase of the catalog and every outage keyword. Rebuilt when the catalog changes.
+ */
+export class PostScanner {
+  readonly #matcher: TermMatcher<ScanTerm>;
+  readonly #fuzzyNames = new Map<string, { name: string; service: string }[]>();
+  readonly #vocabulary = new Set<string>();
+
+  constructor(catalog: Catalog) {
+    // Several languages share words ("down", "bug"): one term each.
+    const outageTerms = [
+      ...new Map(
+        LANGUAGES.flatMap((language) => keywordTerms(OUTAGE_KEYWORDS[language])).map((term) => [
+          `${term.text}${term.prefix ? "*" : ""}`,
+          term,
+        ]),
+      ).values(),
+    ];
+    const outageOnly = new TermMatcher(outageTerms.map((term) => ({ ...term, data: null })));
+    const terms: Term<ScanTerm>[] = outageTerms.map((term) => ({ ...term, data: { kind: "outage" } }));
+    for (const service of catalog) {
+      const names = new Set([...service.aliases, service.name.toLowerCase()]);
+      for (const name of names) {
+        terms.push({
+          text: name,
+          data: {
+            kind: "service",
+            service: service.slug,
+            nameStart: 0,
+            nameEnd: name.length,
+            outage: false,
+            weak: false,
+          },
+        });
+      }
+      for (const keyword of service.keywords) {
+        const span = serviceNameIn(keyword, outageOnly.find(keyword));
+        const name = keyword.slice(span.nameStart, span.nameEnd);
+        terms.push({
+          text: keyword,
+          data: { kind: "service", service: service.slug, ...span, outage: true, weak: false },
+        });
+        // The name alone ("zoom", "chase", "x"): the catalog keeps it out of the aliases because it
+        // is also an ordinary word, so it is a mention the classifier weighs with that in mind.
+        if (name.length > 0 && !names.has(name)) {
+          names.add(name);
+          terms.push({
+            text: name,
+            data: {
+              kind: "service",
+              service: service.slug,
+              nameStart: 0,
+              nameEnd: name.length,
+              outage: false,
+              weak: true,
+            },
+          });
+        }
+      }
+      for (const name of names) this.#addFuzzyName(name, service.slug);
+    }
+    for (const term of terms) {
+      for (const word of term.text.match(WORD) ?? []) this.#vocabulary.add(word);
+    }
+    this.#matcher = new TermMatcher(terms);
+  }
+
+  /** Words the scanner knows, for splitting glued hashtags ("#spotifydown"). */
+  get vocabulary(): ReadonlySet<string> {
+    return this.#vocabulary;
+  }
+
+  /**
+   * Outage words and service mentions in a normalized post, or undefined when it has no outage word
+   * at all: the cheap rejection that most posts get.
+   */
+  scan(text: string): PostScan | undefined {
+    const hits = this.#matcher.find(text);
+    const keywords: TermHit<unknown>[] = [];
+    const serviceHits: TermHit<ScanTerm>[] = [];
+    for (const hit of hits) {
+      if (hit.data.kind === "outage") keywords.push(hit);
+      else {
+        serviceHits.push(hit);
+        if (hit.data.outage) keywords.push(hit);
+      }
+    }
+    if (keywords.length === 0) return undefined;
+    const mentions: ServiceMention[] = outermostHits(serviceHits).map((hit) => {
+      const term = hit.data as Extract<ScanTerm, { kind: "service" }>;
+      return {
+        service: term.service,
+        start: hit.start + term.nameStart,
+        end: hit.start + term.nameEnd,
+        similarity: 1,
+        weak: term.weak,
+      };
+    });
+    if (mentions.length === 0) mentions.push(...this.#misspeltMentions(text, keywords));
+    return { keywords, mentions };
+  }
+
+  #addFuzzyName(alias: string, service: string): void {
+    if (alias.length < FUZZY_MIN_LENGTH || !/^[\p{L}\p{N}]+$/u.test(alias)) return;
+    const key = alias.slice(0, 2);
+    const list = this.#fuzzyNames.get(key) ?? [];
+    list.push({ name: alias, service });
+    this.#fuzzyNames.set(key, list);
+  }
+
+  // Only when no name matched exactly, and only for words that are not themselves known terms.
+  #misspeltMentions(text: string, keywords: readonly TermHit<unknown>[]): ServiceMention[] {
+    const mentions: ServiceMention[] = [];
+    for (const word of text.matchAll(LATIN_WORD)) {
+      const token = word[0];
+      if (token.length < FUZZY_MIN_LENGTH || this.#vocabulary.has(token)) continue;
+      const start = word.index;
+      if (keywords.some((hit) => hit.start <= start && start < hit.end)) continue;
+      let best: ServiceMention | undefined;
+      // Misspellings almost always keep the first two letters; comparing only those names keeps
+      // this cheap enough to run on every post that passes the prefilter.
+      for (const candidate of this.#fuzzyNames.get(token.slice(0, 2)) ?? []) {
+        if (Math.abs(candidate.name.length - token.length) > 2) continue;
+        const similarity = JaroWinklerDistance(token, candidate.name);
+        if (similarity >= FUZZY_MIN_SIMILARITY && similarity > (best?.similarity ?? 0)) {
+          best = { service: candidate.service, start, end: start + token.length, similarity, weak: false };
+        }
+      }
+      if (best) mentions.push(best);
+    }
+    return mentions;
+  }
+}
+
+/** The part of a service phrase that is not an outage word: "zoom" in "zoom down". */
+function serviceNameIn(keyword: string, outageHits: readonly TermHit<unknown>[]) {
+  const outage = outageHits[0];
+  if (!outage) return { nameStart: 0, nameEnd: keyword.length };
+  const before = keyword.slice(0, outage.start);
+  const after = keyword.slice(outage.end);
+  // The name is the longer side: "zoom down" -> "zoom", "panne livebox" -> "livebox".
+  if (before.trim().length >= after.trim().length) {
+    const nameEnd = before.trimEnd().length;
+    return { nameStart: before.length - before.trimStart().length, nameEnd };
+  }
+  const nameStart = outage.end + (after.length - after.trimStart().length);
+  return { nameStart, nameEnd: outage.end + after.trimEnd().length };
+}
