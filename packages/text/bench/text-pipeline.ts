@@ -4,68 +4,17 @@
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { loadSeedCatalog } from "@outcry/core";
-import { createRandom } from "@outcry/detection";
-import { isHeldOut, loadCorpus, type PostInput, trainedPipeline } from "../src/index.ts";
+import { firehoseMix, type PostInput, trainedPipeline } from "../src/index.ts";
+import { HashtagSplitter, normalizePost } from "../src/normalize.ts";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" } } });
 const seconds = Number(values.seconds);
-const random = createRandom(7);
-const corpus = loadCorpus();
 const catalog = loadSeedCatalog();
-
-// Background posts are sentences of the corpus's own words (six languages) with service names and
-// outage words taken out, so they read like ordinary posts to the prefilter. Then, per 1,000 posts:
-// 50 carry a common word the prefilter must let through ("can't", "não", "nicht", "rien"...), 10
-// name a service with no complaint, and 1 is a real complaint (the issue's 1 in 1,000).
-const serviceWords = new Set(catalog.flatMap((service) => [...service.aliases, service.name.toLowerCase()]));
-const outageish = ["can't", "won't", "down", "não", "nicht", "rien", "nada", "できない", "error", "again"];
-const words = [
-  ...new Set(
-    corpus.flatMap((post) =>
-      post.text
-        .toLowerCase()
-        .split(/\s+/)
-        .filter(
-          (word) =>
-            word.length > 1 &&
-            !serviceWords.has(word) &&
-            !/down|caí|caiu|panne|störung|落ち|障害|not|no\b/.test(word),
-        ),
-    ),
-  ),
-];
-const complaints = corpus.filter((post) => post.label === "outage" && isHeldOut(post));
-const chatter = corpus.filter((post) => post.kind === "chatter");
-const languages = ["en", "es", "pt", "fr", "de", "ja"];
-
-function sentence(extra?: string): string {
-  const length = random.int(6, 30);
-  const parts = Array.from({ length }, () => random.pick(words));
-  if (extra) parts.splice(random.int(0, parts.length), 0, extra);
-  return parts.join(" ");
-}
-
-function makeMix(size: number): PostInput[] {
-  return Array.from({ length: size }, (_, index) => {
-    const slot = index % 1000;
-    const langs = [random.pick(languages)];
-    if (slot === 0) {
-      const post = random.pick(complaints);
-      return { text: post.text, langs: [post.lang] };
-    }
-    if (slot <= 10) {
-      const post = random.pick(chatter);
-      return { text: post.text, langs: [post.lang] };
-    }
-    if (slot <= 60) return { text: sentence(random.pick(outageish)), langs };
-    return { text: sentence(), langs };
-  });
-}
 
 const started = performance.now();
 const pipeline = trainedPipeline(catalog);
 const trainingMs = performance.now() - started;
-const mix = makeMix(200_000);
+const mix = firehoseMix(200_000);
 const averageLength = mix.reduce((sum, post) => sum + post.text.length, 0) / mix.length;
 
 function measure(name: string, work: (post: PostInput) => unknown): { name: string; perSecond: number } {
@@ -89,6 +38,8 @@ for (const post of mix.slice(0, 100_000)) {
 }
 
 const bare = measure("bare (NFKC + lower case only)", (post) => post.text.normalize("NFKC").toLowerCase());
+const hashtags = new HashtagSplitter([]);
+const normalizeOnly = measure("normalize only (stage 1)", (post) => normalizePost(post.text, hashtags));
 const full = measure("text pipeline", (post) => pipeline.judge(post));
 
 console.log(
@@ -99,7 +50,7 @@ console.log(
 );
 console.log(`verdicts on 100,000 posts: ${JSON.stringify(Object.fromEntries(kept))}\n`);
 console.log("path                              posts/s   vs bare");
-for (const row of [bare, full]) {
+for (const row of [bare, normalizeOnly, full]) {
   console.log(
     `${row.name.padEnd(32)} ${Math.round(row.perSecond).toLocaleString("en").padStart(9)}   ${(row.perSecond / bare.perSecond).toFixed(2)}x`,
   );

@@ -1,4 +1,5 @@
 export { type CorpusPost, isHeldOut, loadCorpus } from "./corpus.ts";
+export { firehoseMix } from "./firehose-mix.ts";
 export { loadGazetteer } from "./gazetteer.ts";
 export { normalizePost } from "./normalize.ts";
 export { LANGUAGES, type Language, PROBLEM_HINTS, type ProblemHint } from "./outage-vocabulary.ts";

@@ -15,7 +15,7 @@ export interface ServiceMention {
 }
 
 export interface PostScan {
-  /** Outage words found ("down", "no funciona", "落ちた"), in order. */
+  /** Generic outage words found ("down", "no funciona", "落ちた"), in order. */
   keywords: TermHit<unknown>[];
   mentions: ServiceMention[];
 }
@@ -55,7 +55,7 @@ export class PostScanner {
     const outageOnly = new TermMatcher(outageTerms.map((term) => ({ ...term, data: null })));
     const terms: Term<ScanTerm>[] = outageTerms.map((term) => ({ ...term, data: { kind: "outage" } }));
     for (const service of catalog) {
-      const names = new Set([...service.aliases, service.name.toLowerCase()]);
+      const names = new Set(service.aliases);
       for (const name of names) {
         terms.push({
           text: name,
@@ -69,31 +69,34 @@ export class PostScanner {
           },
         });
       }
+      // The catalog leaves a name out of the aliases when it is also an ordinary word ("Zoom",
+      // "Chase", "Slack"): it still names the service, weakly, and the classifier weighs that.
+      const weakNames = new Set<string>();
+      const displayName = service.name.toLowerCase();
+      if (!names.has(displayName)) weakNames.add(displayName);
       for (const keyword of service.keywords) {
         const span = serviceNameIn(keyword, outageOnly.find(keyword));
-        const name = keyword.slice(span.nameStart, span.nameEnd);
         terms.push({
           text: keyword,
           data: { kind: "service", service: service.slug, ...span, outage: true, weak: false },
         });
-        // The name alone ("zoom", "chase", "x"): the catalog keeps it out of the aliases because it
-        // is also an ordinary word, so it is a mention the classifier weighs with that in mind.
-        if (name.length > 0 && !names.has(name)) {
-          names.add(name);
-          terms.push({
-            text: name,
-            data: {
-              kind: "service",
-              service: service.slug,
-              nameStart: 0,
-              nameEnd: name.length,
-              outage: false,
-              weak: true,
-            },
-          });
-        }
+        const name = keyword.slice(span.nameStart, span.nameEnd);
+        if (!names.has(name)) weakNames.add(name);
       }
-      for (const name of names) this.#addFuzzyName(name, service.slug);
+      for (const name of weakNames) {
+        terms.push({
+          text: name,
+          data: {
+            kind: "service",
+            service: service.slug,
+            nameStart: 0,
+            nameEnd: name.length,
+            outage: false,
+            weak: true,
+          },
+        });
+      }
+      for (const name of [...names, ...weakNames]) this.#addFuzzyName(name, service.slug);
     }
     for (const term of terms) {
       for (const word of term.text.match(WORD) ?? []) this.#vocabulary.add(word);
@@ -107,21 +110,21 @@ export class PostScanner {
   }
 
   /**
-   * Outage words and service mentions in a normalized post, or undefined when it has no outage word
-   * at all: the cheap rejection that most posts get.
+   * Outage words and service mentions in a normalized post, or undefined when it has neither an
+   * outage word nor a service's name: the cheap rejection that most posts get.
    */
   scan(text: string): PostScan | undefined {
     const hits = this.#matcher.find(text);
     const keywords: TermHit<unknown>[] = [];
     const serviceHits: TermHit<ScanTerm>[] = [];
+    let servicePhrase = false;
     for (const hit of hits) {
       if (hit.data.kind === "outage") keywords.push(hit);
       else {
         serviceHits.push(hit);
-        if (hit.data.outage) keywords.push(hit);
+        servicePhrase ||= hit.data.outage;
       }
     }
-    if (keywords.length === 0) return undefined;
     const mentions: ServiceMention[] = outermostHits(serviceHits).map((hit) => {
       const term = hit.data as Extract<ScanTerm, { kind: "service" }>;
       return {
@@ -132,7 +135,13 @@ export class PostScanner {
         weak: term.weak,
       };
     });
-    if (mentions.length === 0) mentions.push(...this.#misspeltMentions(text, keywords));
+    // Through to the classifier: any post with an outage word, or one that names a service by an
+    // unambiguous name ("discord is not having a good day"). A weak name alone ("x", "zoom") is too
+    // common to be worth it. A catalog phrase ("ドコモ 障害") counts as both.
+    if (keywords.length === 0 && !servicePhrase && !mentions.some((mention) => !mention.weak))
+      return undefined;
+    if (mentions.length === 0 && keywords.length > 0)
+      mentions.push(...this.#misspeltMentions(text, keywords));
     return { keywords, mentions };
   }
 
@@ -168,17 +177,24 @@ export class PostScanner {
   }
 }
 
-/** The part of a service phrase that is not an outage word: "zoom" in "zoom down". */
-function serviceNameIn(keyword: string, outageHits: readonly TermHit<unknown>[]) {
-  const outage = outageHits[0];
-  if (!outage) return { nameStart: 0, nameEnd: keyword.length };
-  const before = keyword.slice(0, outage.start);
-  const after = keyword.slice(outage.end);
-  // The name is the longer side: "zoom down" -> "zoom", "panne livebox" -> "livebox".
-  if (before.trim().length >= after.trim().length) {
-    const nameEnd = before.trimEnd().length;
-    return { nameStart: before.length - before.trimStart().length, nameEnd };
+/**
+ * The part of a service phrase that is not an outage word: "zoom" in "zoom down", "livebox" in
+ * "panne livebox", "sbi" in "sbi server down". The longest stretch between outage words wins.
+ */
+export function serviceNameIn(keyword: string, outageHits: readonly TermHit<unknown>[]) {
+  let best = { nameStart: 0, nameEnd: 0 };
+  let from = 0;
+  for (const stop of [
+    ...outageHits.map((hit) => ({ start: hit.start, end: hit.end })),
+    { start: keyword.length, end: keyword.length },
+  ]) {
+    if (stop.start > from) {
+      const chunk = keyword.slice(from, stop.start);
+      const nameStart = from + (chunk.length - chunk.trimStart().length);
+      const nameEnd = from + chunk.trimEnd().length;
+      if (nameEnd - nameStart > best.nameEnd - best.nameStart) best = { nameStart, nameEnd };
+    }
+    from = Math.max(from, stop.end);
   }
-  const nameStart = outage.end + (after.length - after.trimStart().length);
-  return { nameStart, nameEnd: outage.end + after.trimEnd().length };
+  return best.nameEnd > best.nameStart ? best : { nameStart: 0, nameEnd: keyword.length };
 }

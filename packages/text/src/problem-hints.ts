@@ -52,8 +52,12 @@ export class ProblemHints {
     );
   }
 
-  match(text: string, service: Service): ProblemMatch | undefined {
-    const found = new Set(this.#matcher.find(text).map((hit) => hit.data));
+  /** Every kind of problem the text names, whatever the service. */
+  find(text: string): Set<ProblemHint> {
+    return new Set(this.#matcher.find(text).map((hit) => hit.data));
+  }
+
+  match(text: string, service: Service, found = this.find(text)): ProblemMatch | undefined {
     // PROBLEM_HINTS is in priority order: "can't log in to the app" is a login problem.
     for (const hint of PROBLEM_HINTS) {
       if (!found.has(hint)) continue;

@@ -1,4 +1,4 @@
-import AhoCorasick from "modern-ahocorasick";
+import { AhoCorasick } from "@monyone/aho-corasick/fast";
 
 /** One dictionary entry: `prefix` terms match the start of a word ("crash" finds "crashing"). */
 export interface Term<T> {
@@ -30,20 +30,27 @@ function isWordChar(char: string | undefined): boolean {
  * dictionary (catalog change); matching cost does not grow with the number of terms.
  */
 export class TermMatcher<T> {
-  readonly #automaton: AhoCorasick<Term<T>>;
+  readonly #automaton: AhoCorasick;
+  // The automaton reports which string matched; several terms may share one (prefix or not).
+  readonly #terms = new Map<string, Term<T>[]>();
 
   constructor(terms: Iterable<Term<T>>) {
-    const entries = [...terms].map((term) => ({ pattern: term.text, data: term }));
-    this.#automaton = new AhoCorasick(entries);
+    for (const term of terms) {
+      const same = this.#terms.get(term.text);
+      if (same) same.push(term);
+      else this.#terms.set(term.text, [term]);
+    }
+    this.#automaton = new AhoCorasick([...this.#terms.keys()]);
   }
 
   /** Whole-word hits, in order of their start. */
   find(text: string): TermHit<T>[] {
     const hits: TermHit<T>[] = [];
-    for (const match of this.#automaton.search(text)) {
-      const term = match.data as Term<T>;
-      if (!standsAlone(text, match.start, match.end, term)) continue;
-      hits.push({ text: term.text, data: term.data, start: match.start, end: match.end });
+    for (const match of this.#automaton.matchInText(text)) {
+      for (const term of this.#terms.get(match.keyword) ?? []) {
+        if (!standsAlone(text, match.begin, match.end, term)) continue;
+        hits.push({ text: term.text, data: term.data, start: match.begin, end: match.end });
+      }
     }
     return hits.sort((a, b) => a.start - b.start || b.end - a.end);
   }
