@@ -125,7 +125,14 @@ export class PostScanner {
         servicePhrase ||= hit.data.outage;
       }
     }
-    const mentions: ServiceMention[] = outermostHits(serviceHits).map((hit) => {
+    // A name shared by several services ("o2", "copilot") is a mention of each; the classifier,
+    // which sees each service's countries, tells them apart.
+    const kept = outermostHits(serviceHits);
+    const shared = serviceHits.filter(
+      (hit) =>
+        !kept.includes(hit) && kept.some((other) => other.start === hit.start && other.end === hit.end),
+    );
+    const mentions: ServiceMention[] = [...kept, ...shared].map((hit) => {
       const term = hit.data as Extract<ScanTerm, { kind: "service" }>;
       return {
         service: term.service,
