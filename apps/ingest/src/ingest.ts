@@ -21,6 +21,8 @@ export interface IngestOptions {
 }
 
 export interface Ingest {
+  /** What it reads, for start-up logs: "jetstream wss://…; search https://… every 60 s". */
+  readonly description: string;
   /** Stops reading, waits for queued posts, saves the cursor. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -88,8 +90,15 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       : undefined;
   search?.start();
 
+  const description = [
+    config.jetstreamUrl ? `jetstream ${config.jetstreamUrl}` : "jetstream off",
+    search
+      ? `search ${config.blueskyService} every ${config.searchIntervalMs / 1000} s (${config.blueskyIdentifier ? `as ${config.blueskyIdentifier}` : "anonymous"})`
+      : "search off",
+  ].join("; ");
   let closing: Promise<void> | undefined;
   return {
+    description,
     close() {
       closing ??= (async () => {
         await Promise.all([jetstream?.close(), search?.close()]);

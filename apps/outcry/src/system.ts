@@ -6,6 +6,7 @@ import { startIngest } from "@outcry/ingest";
 import { createProducerRedis, redisReady } from "@outcry/queue";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
+import { startMetricsServer } from "./metrics-server.ts";
 import { type SupervisedRedis, startSupervisedRedis } from "./redis-server.ts";
 import { reporterKeySecret } from "./reporter-secret.ts";
 
@@ -53,6 +54,8 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     // One registry per process: /metrics shows every role running in it.
     const registry = new Registry();
     let apiUrl: string | undefined;
+    let metricsUrl: string | undefined;
+    let bluesky: string | undefined;
     if (role === "all" || role === "aggregator") {
       const aggregator = await startAggregator({ config, database, redisUrl, logger, registry });
       closers.push(() => aggregator.close());
@@ -67,6 +70,7 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
       });
       const ingest = await startIngest({ config, database, redis, catalog: () => catalog, logger, registry });
       closers.push(() => ingest.close());
+      bluesky = ingest.description;
     }
     if (role === "all" || role === "api") {
       const redis = createProducerRedis(redisUrl);
@@ -89,9 +93,17 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
       apiUrl = api.url;
     }
 
+    if (!apiUrl) {
+      const metrics = await startMetricsServer(registry, config.host, config.port);
+      closers.push(() => metrics.close());
+      metricsUrl = `${metrics.url}/metrics`;
+    }
+
     const connections = {
       role,
       api: apiUrl,
+      metrics: metricsUrl ?? (apiUrl ? `${apiUrl}/metrics` : undefined),
+      bluesky,
       database: `${database.driver} ${database.location}`,
       redis: supervised ? `supervised redis-server ${supervised.url} (data in ${supervised.dir})` : redisUrl,
       services: catalog.size,
@@ -102,6 +114,8 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
       `${headline} (role ${role}, ${catalog.size} services)`,
       `  database: ${connections.database}`,
       `  redis:    ${connections.redis}`,
+      ...(bluesky ? [`  bluesky:  ${bluesky}`] : []),
+      ...(metricsUrl ? [`  metrics:  ${metricsUrl}`] : []),
     ].join("\n");
     return { apiUrl, summary, close };
   } catch (error) {

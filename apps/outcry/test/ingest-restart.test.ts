@@ -118,4 +118,11 @@ describe("ingest killed and restarted", () => {
     const resume = new URL(jetstream.connectRequests.at(-1) as string, "ws://x");
     expect(Number(resume.searchParams.get("cursor"))).toBeGreaterThan(0);
   });
+
+  it("serves its metrics on its own port, with the Jetstream lag and what it matched", async () => {
+    const metrics = await (await fetch(ingest.metricsUrl as string)).text();
+    expect(metrics).toMatch(/^outcry_jetstream_lag_seconds \d/m);
+    expect(metrics).toMatch(/^outcry_ingest_posts_total\{collector="jetstream",result="matched"\} [1-9]/m);
+    expect((await fetch((ingest.metricsUrl as string).replace("/metrics", "/healthz"))).status).toBe(200);
+  });
 });

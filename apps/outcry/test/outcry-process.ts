@@ -9,6 +9,8 @@ export class OutcryProcess {
   readonly process: ChildProcess;
   readonly output: string[] = [];
   apiUrl: string | undefined;
+  /** Where its Prometheus metrics are: the api's, or the metrics server of a role without one. */
+  metricsUrl: string | undefined;
 
   private constructor(args: string[], env: Record<string, string>) {
     this.process = spawn(process.execPath, [MAIN, ...args], {
@@ -35,7 +37,9 @@ export class OutcryProcess {
       outcry.process.kill("SIGKILL");
       throw new Error(`${error.message}\n${outcry.output.join("\n")}`);
     });
-    outcry.apiUrl = JSON.parse(line).api;
+    const started = JSON.parse(line);
+    outcry.apiUrl = started.api;
+    outcry.metricsUrl = started.metrics;
     return outcry;
   }
 
