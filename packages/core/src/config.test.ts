@@ -33,6 +33,19 @@ describe("loadConfig", () => {
     for (const name of ["PORT", "DATABASE_URL", "TRUST_PROXY", "LOG_LEVEL"]) expect(problems).toContain(name);
     expect((error as ConfigError).problems).toHaveLength(4);
   });
+
+  it("reads the Bluesky settings: the live path can be turned off, search needs a whole login", () => {
+    expect(loadConfig({}).jetstreamUrl).toMatch(/^wss:\/\/.+\/subscribe$/);
+    expect(loadConfig({}).blueskyService).toBe("https://public.api.bsky.app");
+    expect(loadConfig({ BLUESKY_JETSTREAM_URL: "off" }).jetstreamUrl).toBeUndefined();
+    const login = loadConfig({
+      BLUESKY_IDENTIFIER: "outcry.example",
+      BLUESKY_APP_PASSWORD: "abcd-efgh-ijkl-mnop",
+    });
+    expect(login.blueskyService).toBe("https://bsky.social");
+    expect(() => loadConfig({ BLUESKY_IDENTIFIER: "outcry.example" })).toThrow(/BLUESKY_APP_PASSWORD/);
+    expect(() => loadConfig({ BLUESKY_JETSTREAM_URL: "http://x" })).toThrow(/BLUESKY_JETSTREAM_URL/);
+  });
 });
 
 describe("README configuration table", () => {

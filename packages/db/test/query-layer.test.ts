@@ -10,10 +10,16 @@ import {
   applySignalBatch,
   type Database,
   isDatabaseUnavailable,
+  latestPosts,
   listServices,
+  loadIngestCursor,
   openDatabase,
   pruneAppliedBatches,
+  prunePosts,
+  saveDetectorStates,
+  saveIngestCursor,
   seriesForService,
+  servicesWithProblems,
   upsertServices,
 } from "../src/index.ts";
 
@@ -150,6 +156,47 @@ describe.each(drivers)("query layer on $name", ({ open }) => {
     ]);
     const hours = await seriesForService(database.db, { ...query, stepMs: HOUR_MS });
     expect(hours.map((point) => point.count)).toEqual([2, 1]);
+  });
+
+  it("forgets post texts past their retention, keeps the counts, and remembers collector cursors", async () => {
+    const old = postSignal("retention-old", { service: "tidal-none", at: t0 - 10 * HOUR_MS });
+    const recent = postSignal("retention-new", { service: "tidal-none", at: t0 });
+    await applySignalBatch(database.db, { id: randomUUID(), signals: [old, recent] });
+    expect(await prunePosts(database.db, 5 * HOUR_MS, t0)).toBe(1);
+    expect((await latestPosts(database.db, "tidal-none", 10)).map((post) => post.uri)).toEqual([
+      recent.post?.uri,
+    ]);
+    const counts = await seriesForService(database.db, {
+      service: "tidal-none",
+      from: t0 - 10 * HOUR_MS,
+      to: t0 + HOUR_MS,
+      stepMs: HOUR_MS,
+    });
+    expect(counts.reduce((sum, point) => sum + point.count, 0)).toBe(2);
+
+    expect(await loadIngestCursor(database.db, "jetstream-test")).toBeUndefined();
+    await saveIngestCursor(database.db, "jetstream-test", 1_744_790_400_000_000);
+    await saveIngestCursor(database.db, "jetstream-test", 1_744_790_405_000_000);
+    expect(await loadIngestCursor(database.db, "jetstream-test")).toBe(1_744_790_405_000_000);
+  });
+
+  it("lists the services whose detector sees problems lately, for the search poller", async () => {
+    const state = (service: string, status: "ok" | "possible" | "problems", lastBucket: number) => ({
+      service,
+      region: "*",
+      source: "all",
+      lastBucket,
+      state: {},
+      status,
+      score: status === "ok" ? 0.1 : 0.9,
+    });
+    await saveDetectorStates(database.db, [
+      state("netflix", "problems", t0),
+      state("hulu", "possible", t0),
+      state("deezer", "ok", t0),
+      state("twitch", "problems", t0 - 2 * HOUR_MS),
+    ]);
+    expect(await servicesWithProblems(database.db, t0 - HOUR_MS)).toEqual(["hulu", "netflix"]);
   });
 
   it("serves hour and day steps from the hour rollup", async () => {
