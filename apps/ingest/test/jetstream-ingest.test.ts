@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Aggregator, startAggregator } from "@outcry/aggregator";
 import { CatalogIndex, loadConfig, loadSeedCatalog } from "@outcry/core";
-import { type Database, openDatabase, upsertServices } from "@outcry/db";
+import { type Database, openDatabase, saveDetectorStates, upsertServices } from "@outcry/db";
 import { createProducerRedis, redisReady } from "@outcry/queue";
 import {
   createTestDatabase,
   deleteRedisPrefix,
+  FakeBlueskyXrpc,
   FakeJetstream,
   TEST_REDIS_URL,
   type TestDatabase,
@@ -192,5 +193,88 @@ describe("jetstream client under a slow consumer", () => {
       await client.close();
       await jetstream.close();
     }
+  });
+});
+
+// The backfill path end to end: a service the detector flags is searched on an XRPC server speaking
+// the real protocol, its complaints are counted once, and a second round adds only what is new.
+describe("search ingest", () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let sql: postgres.Sql;
+  let xrpc: FakeBlueskyXrpc;
+  let aggregator: Aggregator;
+  let ingest: Ingest;
+  const prefix = uniquePrefix("search-ingest");
+  const redis = createProducerRedis(TEST_REDIS_URL);
+  const posts = ingestPosts();
+  const account = { did: "did:plc:outcry", handle: "outcry.test", password: "app-password-1234" };
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    database = await openDatabase({ url: testDatabase.url, dataDir: "unused" });
+    await database.migrate();
+    await upsertServices(database.db, loadSeedCatalog());
+    sql = postgres(testDatabase.url, { max: 1, onnotice: () => {} });
+    await redisReady(redis);
+    xrpc = await FakeBlueskyXrpc.start({ accounts: [account], requireAuth: true });
+    // Only the services the detector flags are searched: spotify is, netflix is not.
+    await saveDetectorStates(database.db, [
+      {
+        service: "spotify",
+        region: "*",
+        source: "all",
+        lastBucket: Date.now(),
+        state: {},
+        status: "problems",
+        score: 0.9,
+      },
+    ]);
+  });
+
+  afterAll(async () => {
+    await ingest?.close();
+    await aggregator?.close();
+    await xrpc?.close();
+    await redis.quit();
+    await deleteRedisPrefix(TEST_REDIS_URL, prefix);
+    await sql?.end();
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  it("counts the complaints found for a flagged service once, across rounds", async () => {
+    const spotify = posts.filter((post) => /spotify/i.test(post.text));
+    const expected = spotify.filter((post) => post.complaint).length;
+    expect(expected).toBeGreaterThanOrEqual(1);
+    for (const post of posts) xrpc.addPost({ did: "did:plc:someone", text: post.text, langs: ["en"] });
+    const config = loadConfig({
+      QUEUE_PREFIX: prefix,
+      BLUESKY_JETSTREAM_URL: "off",
+      BLUESKY_SERVICE: xrpc.url,
+      BLUESKY_IDENTIFIER: account.handle,
+      BLUESKY_APP_PASSWORD: account.password,
+      BLUESKY_SEARCH_INTERVAL_SECONDS: "1",
+    });
+    aggregator = await startAggregator({
+      config,
+      database,
+      redisUrl: TEST_REDIS_URL,
+      logger,
+      detection: false,
+    });
+    const catalog = new CatalogIndex(loadSeedCatalog());
+    ingest = await startIngest({ config, database, redis, catalog: () => catalog, logger });
+    const stored = async () => (await sql`select service from posts`).map((row) => row.service as string);
+    await waitFor(async () => (await stored()).length === expected, {
+      what: "spotify complaints from search",
+    });
+    // More rounds pass: nothing is counted twice, and netflix (not flagged) was never searched for.
+    await waitFor(() => xrpc.requestCount("app.bsky.feed.searchPosts") >= 3, { what: "three search rounds" });
+    expect(await stored()).toEqual(Array(expected).fill("spotify"));
+    const [row] =
+      await sql`select coalesce(sum(count), 0)::int as counted from counts_minute where source = 'bluesky'`;
+    expect(row?.counted).toBe(expected);
+    expect(xrpc.logins).toBe(1);
   });
 });
