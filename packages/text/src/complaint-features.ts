@@ -19,6 +19,20 @@ export interface KeywordSpan extends Span {
   text: string;
 }
 
+/** What the pipeline knows about a post before judging each service it names. */
+export interface PostContext {
+  /** The normalized text, which every span refers to. */
+  text: string;
+  /** The text as written: its capitals and punctuation are cues too. */
+  original: string;
+  language: Language;
+  mentions: readonly ServiceMention[];
+  places: readonly Span[];
+  keywords: readonly KeywordSpan[];
+  cues: ReadonlySet<Cue>;
+  problems: ReadonlySet<string>;
+}
+
 // An outage word this close to the service's name (in characters) is about it.
 const NEAR_CHARS = 20;
 
@@ -48,17 +62,9 @@ const WINDOW = 6;
  * around the service's name, and a few shape cues. Japanese runs become character pairs, which need
  * no dictionary and catch 繋がらない and 落ちてる alike.
  */
-export function complaintFeatures(
-  text: string,
-  language: Language,
-  candidate: ServiceMention,
-  others: readonly ServiceMention[],
-  places: readonly Span[],
-  keywords: readonly KeywordSpan[],
-  original: string,
-  cues: ReadonlySet<Cue>,
-  problems: ReadonlySet<string>,
-): string[] {
+export function complaintFeatures(post: PostContext, candidate: ServiceMention): string[] {
+  const { text, language, places, keywords, original, cues, problems } = post;
+  const others = post.mentions.filter((mention) => mention.service !== candidate.service);
   const tokens = tokenize(mask(text, candidate, others, places), language);
   const features = ["bias", ...shapeFeatures(original)];
   for (const cue of cues) features.push(`cue:${cue}`);

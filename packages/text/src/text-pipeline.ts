@@ -1,5 +1,5 @@
 import type { Catalog, Service } from "@outcry/core";
-import { complaintFeatures } from "./complaint-features.ts";
+import { complaintFeatures, type PostContext } from "./complaint-features.ts";
 import type { CorpusPost } from "./corpus.ts";
 import { CueWords } from "./cue-words.ts";
 import {
@@ -86,23 +86,21 @@ export class PostAnalyzer {
     if (scan.mentions.length === 0) return "no-service";
     const language = languageOf(post, text);
     const places = this.#regions.places(text);
-    const cues = this.#cues.find(text);
     const problems = this.#problems.find(text);
+    const context: PostContext = {
+      text,
+      original: post.text,
+      language,
+      mentions: scan.mentions,
+      places,
+      keywords: scan.keywords,
+      cues: this.#cues.find(text),
+      problems,
+    };
     const candidates: Candidate[] = [];
     for (const mention of scan.mentions) {
       if (candidates.some((candidate) => candidate.service === mention.service)) continue;
-      const others = scan.mentions.filter((other) => other.service !== mention.service);
-      const features = complaintFeatures(
-        text,
-        language,
-        mention,
-        others,
-        places,
-        scan.keywords,
-        post.text,
-        cues,
-        problems,
-      );
+      const features = complaintFeatures(context, mention);
       features.push(countryFit(this.#catalog.get(mention.service), language, places));
       candidates.push({ service: mention.service, mention, features });
     }
