@@ -16,6 +16,7 @@ import { registerCreateReport } from "./routes/reports/create.ts";
 import { registerGetService } from "./routes/services/get.ts";
 import { registerListServices } from "./routes/services/list.ts";
 import { registerServicePosts } from "./routes/services/posts.ts";
+import { registerServiceProblems } from "./routes/services/problems.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
 
 /** Seconds a client should wait before retrying while a dependency is down. */
@@ -57,6 +58,7 @@ export function newApp(deps: ApiDeps): App {
   registerGetService(app);
   registerServiceSeries(app);
   registerServicePosts(app);
+  registerServiceProblems(app);
   registerListIncidents(app);
   registerGetIncident(app);
 

@@ -141,6 +141,60 @@ describe("query routes", () => {
     expect((await get("/v1/services/nope-nope/posts")).status).toBe(404);
   });
 
+  it("shares out what people say is broken, every problem type listed, by region and source", async () => {
+    const at = Date.parse("2025-04-16T10:00:00Z");
+    const report = (problem: string, region: string) => ({
+      id: crypto.randomUUID(),
+      service: "spotify",
+      region,
+      source: "report" as const,
+      at,
+      problem,
+      reporter: crypto.randomUUID(),
+    });
+    const post = {
+      id: crypto.randomUUID(),
+      service: "spotify",
+      region: "GB",
+      source: "bluesky" as const,
+      at,
+      problem: "login",
+      text: "can't log in to spotify",
+      post: { uri: "at://did:plc:fan/app.bsky.feed.post/login1", lang: "en", score: 0.9 },
+    };
+    const signals = [
+      report("playback", "GB"),
+      report("playback", "GB"),
+      report("playback", "US"),
+      report("login", "GB"),
+      post,
+    ];
+    await applySignalBatch(api.database.db, { id: crypto.randomUUID(), signals });
+    const window = "from=2025-04-16T09:30:00Z&to=2025-04-16T10:30:00Z";
+    const all = await body(await get(`/v1/services/spotify/problems?${window}`));
+    expect(all.total).toBe(5);
+    expect(all.problems.slice(0, 2)).toEqual([
+      { id: "playback", label: "Playback", count: 3, share: 0.6 },
+      { id: "login", label: "Login", count: 2, share: 0.4 },
+    ]);
+    expect(all.problems.map((problem: { id: string }) => problem.id)).toEqual(
+      expect.arrayContaining(["app", "downloads", "website"]),
+    );
+    const gbReports = await body(
+      await get(`/v1/services/spotify/problems?${window}&region=GB&source=report`),
+    );
+    expect(gbReports.problems.slice(0, 2).map((problem: { count: number }) => problem.count)).toEqual([2, 1]);
+    const backwards = await get(
+      "/v1/services/spotify/problems?from=2025-04-16T10:30:00Z&to=2025-04-16T09:30:00Z",
+    );
+    expect(backwards.status).toBe(400);
+    expect((await body(backwards)).error.field).toBe("from");
+    const tooLong = await get(
+      "/v1/services/spotify/problems?from=2025-01-01T00:00:00Z&to=2025-04-16T00:00:00Z",
+    );
+    expect(tooLong.status).toBe(400);
+  });
+
   it("answers unknown routes with the JSON error shape", async () => {
     const response = await get("/v1/nothing");
     expect(response.status).toBe(404);
@@ -156,6 +210,7 @@ describe("query routes", () => {
         "/v1/services/{slug}",
         "/v1/services/{slug}/series",
         "/v1/services/{slug}/posts",
+        "/v1/services/{slug}/problems",
         "/v1/incidents",
         "/v1/incidents/{id}",
         "/healthz",

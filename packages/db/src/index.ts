@@ -30,6 +30,7 @@ export {
   saveIngestCursor,
   servicesWithProblems,
 } from "./queries/posts.ts";
+export { type ProblemCount, type ProblemSharesQuery, problemCounts } from "./queries/problem-shares.ts";
 export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
 export * as schema from "./schema/index.ts";

@@ -14,6 +14,7 @@ import {
   listServices,
   loadIngestCursor,
   openDatabase,
+  problemCounts,
   pruneAppliedBatches,
   prunePosts,
   saveDetectorStates,
@@ -197,6 +198,29 @@ describe.each(drivers)("query layer on $name", ({ open }) => {
       state("twitch", "problems", t0 - 2 * HOUR_MS),
     ]);
     expect(await servicesWithProblems(database.db, t0 - HOUR_MS)).toEqual(["hulu", "netflix"]);
+  });
+
+  it("counts the problems people name, from reports and matched posts", async () => {
+    await applySignalBatch(database.db, {
+      id: randomUUID(),
+      signals: [
+        signal({ service: "soundcloud", problem: "playback" }),
+        signal({ service: "soundcloud", problem: "playback", region: "US" }),
+        postSignal("soundcloud-1", { service: "soundcloud", problem: "login" }),
+        postSignal("soundcloud-2", { service: "soundcloud" }),
+      ],
+    });
+    const window = { service: "soundcloud", from: t0, to: t0 + MINUTE_MS };
+    expect(await problemCounts(database.db, window)).toEqual([
+      { problem: "playback", count: 2 },
+      { problem: "login", count: 1 },
+    ]);
+    expect(await problemCounts(database.db, { ...window, source: "bluesky" })).toEqual([
+      { problem: "login", count: 1 },
+    ]);
+    expect(await problemCounts(database.db, { ...window, region: "US" })).toEqual([
+      { problem: "playback", count: 1 },
+    ]);
   });
 
   it("serves hour and day steps from the hour rollup", async () => {
