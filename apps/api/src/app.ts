@@ -17,6 +17,7 @@ import { registerGetService } from "./routes/services/get.ts";
 import { registerListServices } from "./routes/services/list.ts";
 import { registerServicePosts } from "./routes/services/posts.ts";
 import { registerServiceProblems } from "./routes/services/problems.ts";
+import { registerServiceRegions } from "./routes/services/regions.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
 
 /** Seconds a client should wait before retrying while a dependency is down. */
@@ -59,6 +60,7 @@ export function newApp(deps: ApiDeps): App {
   registerServiceSeries(app);
   registerServicePosts(app);
   registerServiceProblems(app);
+  registerServiceRegions(app);
   registerListIncidents(app);
   registerGetIncident(app);
 

@@ -195,6 +195,50 @@ describe("query routes", () => {
     expect(tooLong.status).toBe(400);
   });
 
+  it("breaks a window down by region: count, the detector's expected count and its verdict", async () => {
+    const t0 = Date.parse("2025-04-14T00:00:00Z");
+    const detector = new SeriesDetector({ bucketMs: 60_000 });
+    for (let minute = 0; minute < 3 * 1440; minute++) detector.push({ t: t0 + minute * 60_000, count: 2 });
+    const state = (source: string, status: "ok" | "problems") => ({
+      service: "hulu",
+      region: "US",
+      source,
+      lastBucket: t0 + 3 * 1440 * 60_000,
+      state: detector.snapshot(),
+      status,
+      score: status === "ok" ? 0.1 : 0.95,
+    });
+    await saveDetectorStates(api.database.db, [state("report", "problems"), state("bluesky", "ok")]);
+    const at = Date.parse("2025-04-17T08:05:00Z");
+    const report = (region: string) => ({
+      id: crypto.randomUUID(),
+      service: "hulu",
+      region,
+      source: "report" as const,
+      at,
+      problem: "playback",
+      reporter: crypto.randomUUID(),
+    });
+    await applySignalBatch(api.database.db, {
+      id: crypto.randomUUID(),
+      signals: [report("US"), report("US"), report("US"), report("CA")],
+    });
+    const window = "from=2025-04-17T08:00:00Z&to=2025-04-17T08:15:00Z";
+    const all = await body(await get(`/v1/services/hulu/regions?${window}`));
+    expect(all.regions).toEqual([
+      // Expected: two a minute per source, both sources, over 15 minutes.
+      { region: "US", name: "United States", count: 3, expected: expect.closeTo(60, 0), status: "problems" },
+      { region: "CA", name: "Canada", count: 1, expected: null, status: "unknown" },
+    ]);
+    const bluesky = await body(await get(`/v1/services/hulu/regions?${window}&source=bluesky`));
+    expect(bluesky.regions).toEqual([
+      { region: "US", name: "United States", count: 0, expected: expect.closeTo(30, 0), status: "ok" },
+    ]);
+    const tooWide = await get("/v1/services/hulu/regions?from=2025-04-10T00:00:00Z&to=2025-04-17T00:00:00Z");
+    expect(tooWide.status).toBe(400);
+    expect((await body(tooWide)).error.field).toBe("from");
+  });
+
   it("answers unknown routes with the JSON error shape", async () => {
     const response = await get("/v1/nothing");
     expect(response.status).toBe(404);
@@ -211,6 +255,7 @@ describe("query routes", () => {
         "/v1/services/{slug}/series",
         "/v1/services/{slug}/posts",
         "/v1/services/{slug}/problems",
+        "/v1/services/{slug}/regions",
         "/v1/incidents",
         "/v1/incidents/{id}",
         "/healthz",

@@ -32,6 +32,7 @@ export {
 } from "./queries/posts.ts";
 export { type ProblemCount, type ProblemSharesQuery, problemCounts } from "./queries/problem-shares.ts";
 export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";
+export { regionalDetectorStates, regionCounts } from "./queries/region-breakdown.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
 export * as schema from "./schema/index.ts";
 export { ALL_SOURCES, GLOBAL_REGION } from "./schema/index.ts";
