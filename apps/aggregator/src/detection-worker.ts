@@ -1,11 +1,12 @@
 import type { Config } from "@outcry/core";
 import type { Database } from "@outcry/db";
 import {
+  appendLiveEvent,
   createProducerRedis,
   createWorkerRedis,
   DETECTION_QUEUE,
   DETECTOR_TICK_JOB,
-  INCIDENT_EVENTS_CHANNEL,
+  type LiveEvent,
 } from "@outcry/queue";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -14,22 +15,27 @@ import { Histogram, type Registry } from "prom-client";
 import { DetectorTick, type TickResult } from "./detector-tick.ts";
 
 /**
- * One tick, then its incident events out on Redis pub/sub (after the tick's transaction committed,
- * so a listener never hears of an incident the database does not have). A lost publish is logged,
- * not retried: the incident is in Postgres either way.
+ * One tick, then its incident events and the minute's counts out on the live-events stream (after
+ * the tick's transaction committed, so a listener never hears of an incident the database does not
+ * have). A lost append is logged, not retried: the incident is in Postgres either way.
  */
 export async function tickAndPublish(
   tick: DetectorTick,
   publisher: Redis,
-  channel: string,
+  prefix: string,
   logger: Logger,
   now: number,
 ): Promise<TickResult> {
   const result = await tick.run(now);
-  for (const event of result.events) {
-    logger.info({ ...event, at: new Date(event.at).toISOString() }, event.type);
-    await publisher.publish(channel, JSON.stringify(event)).catch((error: unknown) => {
-      logger.warn({ err: error }, "incident event not published");
+  const events: LiveEvent[] = result.events.map((event) => ({ ...event }));
+  if (result.minute.length > 0) {
+    events.push({ type: "counts", minute: result.bucket, services: result.minute });
+  }
+  for (const event of events) {
+    if (event.type !== "counts")
+      logger.info({ ...event, at: new Date(event.at as number).toISOString() }, event.type);
+    await appendLiveEvent(publisher, prefix, event).catch((error: unknown) => {
+      logger.warn({ err: error, type: event.type }, "live event not published");
     });
   }
   return result;
@@ -41,7 +47,7 @@ export interface DetectionWorker {
 
 /**
  * Schedules the detector tick once a minute (a BullMQ job scheduler: one job per minute however
- * many aggregators run) and runs it; incident events go out on Redis pub/sub for live streams.
+ * many aggregators run) and runs it; incident events go out on the live-events stream.
  */
 export async function startDetectionWorker(options: {
   config: Config;
@@ -70,13 +76,12 @@ export async function startDetectionWorker(options: {
   );
 
   const tick = new DetectorTick(options.database.db);
-  const channel = `${config.queuePrefix}:${INCIDENT_EVENTS_CHANNEL}`;
   const connection = createWorkerRedis(options.redisUrl);
   const worker = new Worker(
     DETECTION_QUEUE,
     async () => {
       const stop = duration.startTimer();
-      const result = await tickAndPublish(tick, producer, channel, logger, Date.now());
+      const result = await tickAndPublish(tick, producer, config.queuePrefix, logger, Date.now());
       stop();
       return { bucket: result.bucket, series: result.series, events: result.events.length };
     },

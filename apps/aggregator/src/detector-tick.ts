@@ -44,11 +44,22 @@ export interface IncidentEvent {
   score: number;
 }
 
+/** A service's whole count for the minute just judged, for live charts. */
+export interface MinuteCount {
+  service: string;
+  count: number;
+  expected: number;
+  upper: number;
+  status: SeriesStatus;
+}
+
 export interface TickResult {
   /** The minute judged (its start). */
   bucket: number;
   series: number;
   events: IncidentEvent[];
+  /** Every service with signals or an unusual status in that minute (global series only). */
+  minute: MinuteCount[];
 }
 
 interface Tracked {
@@ -126,6 +137,7 @@ export class DetectorTick {
 
       const open = await openIncidentsBySeries(tx);
       const events: IncidentEvent[] = [];
+      const minute: MinuteCount[] = [];
       // A changed status or incident is shown by the API at once, so it is saved in this tick.
       const changed = new Set<Tracked>();
       // Global series first, so a regional incident opened in the same tick can link to its service's.
@@ -146,6 +158,11 @@ export class DetectorTick {
           tracked.status = verdict.status;
           tracked.score = verdict.score;
           if (verdict.event) events.push(await this.#record(tx, tracked, verdict, open));
+          const whole = tracked.region === GLOBAL && tracked.source === ALL_SOURCES;
+          if (whole && t === target && (verdict.count > 0 || verdict.status !== "ok")) {
+            const { count, expected, upper, status } = verdict;
+            minute.push({ service: tracked.service, count, expected, upper, status });
+          }
         }
         tracked.lastBucket = target;
         tracked.dirty = true;
@@ -160,7 +177,7 @@ export class DetectorTick {
           (tracked) => tracked.dirty && (changed.has(tracked) || tracked.saveTurn === turn),
         ),
       );
-      return { bucket: target, series: this.#series.size, events };
+      return { bucket: target, series: this.#series.size, events, minute };
     });
   }
 

@@ -4,8 +4,8 @@ import { type Database, openDatabase, upsertServices } from "@outcry/db";
 import {
   createProducerRedis,
   createSignalsQueue,
-  createWorkerRedis,
-  INCIDENT_EVENTS_CHANNEL,
+  lastLiveEventId,
+  liveEventsAfter,
   redisReady,
   SignalBatcher,
 } from "@outcry/queue";
@@ -161,35 +161,37 @@ describe("the detector tick", () => {
     expect(calm?.status).toBe("ok");
   });
 
-  it("announces incident events on Redis pub/sub once the tick has committed", async () => {
+  it("appends incident events and the minute's counts to the live-events stream once committed", async () => {
     // A series of its own, after spotify's hours: discord, quiet, then an outage, ticked with
     // publishing on.
     const first = MINUTES;
     await countThroughQueue(traffic("discord", "US", first, 160, 60));
-    const channel = `${prefix}:${INCIDENT_EVENTS_CHANNEL}`;
-    const subscriber = createWorkerRedis(TEST_REDIS_URL);
-    const heard: Array<{ type: string; service: string; region: string; incidentId: string }> = [];
-    subscriber.on("message", (_channel, message) => heard.push(JSON.parse(message)));
-    await subscriber.subscribe(channel);
+    const before = await lastLiveEventId(redis, prefix);
     const tick = new DetectorTick(database.db);
     for (let minute = first; minute < first + 160; minute++) {
       await tickAndPublish(
         tick,
         redis,
-        channel,
+        prefix,
         pino({ level: "silent" }),
         start + (minute + 1) * MINUTE + 15_000,
       );
     }
-    await waitFor(() => heard.filter((event) => event.service === "discord").length >= 2, {
-      timeoutMs: 5_000,
-      what: "the opened events",
-    });
-    subscriber.disconnect();
+    const heard = (await liveEventsAfter(redis, prefix, before, 10_000)).map((entry) => entry.event);
     const opened = heard.filter((event) => event.service === "discord" && event.type === "incident.opened");
     expect(opened.map((event) => event.region).sort()).toEqual(["*", "US"]);
     const [row] = await sql`select id from incidents where service = 'discord' and region = 'US'`;
     expect(opened.find((event) => event.region === "US")?.incidentId).toBe(row?.id);
+    // One counts event per minute with discord's whole count, the outage's minutes well above normal.
+    const counts = heard.filter((event) => event.type === "counts") as unknown as Array<{
+      minute: number;
+      services: Array<{ service: string; count: number; expected: number; status: string }>;
+    }>;
+    expect(counts.length).toBeGreaterThanOrEqual(150);
+    const discord = counts.flatMap((event) => event.services.filter((entry) => entry.service === "discord"));
+    expect(discord.some((entry) => entry.status === "problems" && entry.count > 3 * entry.expected)).toBe(
+      true,
+    );
   });
 
   it("recovers from a tick that failed half-way, recording its incident exactly once", async () => {

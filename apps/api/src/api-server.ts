@@ -9,6 +9,7 @@ import type { Registry } from "prom-client";
 import { newApp } from "./app.ts";
 import { IntakeGuard } from "./intake/intake-guard.ts";
 import { ReportIntake } from "./intake/report-intake.ts";
+import { LiveHub } from "./live/live-hub.ts";
 import { createApiMetrics } from "./metrics.ts";
 
 export interface ApiServerOptions {
@@ -48,8 +49,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     limitPerMinute: config.rateLimitPerMinute,
     dedupeMs: config.reportDedupeMs,
   });
+  // A connection of its own for the blocking read; it waits patiently through Redis outages.
+  const live = new LiveHub({
+    reader: redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: true }),
+    queries: redis,
+    prefix: config.queuePrefix,
+    logger: logger.child({ component: "live" }),
+  });
   let draining = false;
   const app = newApp({
+    live,
     draining: () => draining,
     catalog: options.catalog,
     intake: new ReportIntake({
@@ -84,6 +93,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     );
   });
   const http = server as Server;
+  // Only once it listens: a process that fails to start must not be kept alive by the reader.
+  live.start();
   // Slow or idle clients must not hold sockets forever (a slow-body client is cut off).
   http.requestTimeout = 10_000;
   http.headersTimeout = 5_000;
@@ -100,6 +111,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         // keep-alive clients let go too. Whoever still holds a socket after the grace period loses it.
         draining = true;
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        // Live streams never end by themselves: end them, so their sockets can close.
+        await live.close();
         http.closeIdleConnections();
         const grace = setTimeout(() => http.closeAllConnections(), DRAIN_GRACE_MS);
         await closed;

@@ -3,6 +3,7 @@ import type { CatalogIndex } from "@outcry/core";
 import type { Db } from "@outcry/db";
 import type { Logger } from "pino";
 import type { ReportIntake } from "./intake/report-intake.ts";
+import type { LiveFeed } from "./live/live-hub.ts";
 import type { ApiMetrics } from "./metrics.ts";
 
 /** What the routes need from the outside world; production and tests build it the same way. */
@@ -18,6 +19,8 @@ export interface ApiDeps {
   logRequests: boolean;
   trustProxyHops: number;
   metrics: ApiMetrics;
+  /** The live-events feed behind /v1/stream. */
+  live?: LiveFeed;
 }
 
 export type AppEnv = {

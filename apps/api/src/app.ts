@@ -19,6 +19,7 @@ import { registerServicePosts } from "./routes/services/posts.ts";
 import { registerServiceProblems } from "./routes/services/problems.ts";
 import { registerServiceRegions } from "./routes/services/regions.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
+import { registerStream } from "./routes/stream.ts";
 
 /** Seconds a client should wait before retrying while a dependency is down. */
 const UNAVAILABLE_RETRY_AFTER_S = 5;
@@ -61,6 +62,7 @@ export function newApp(deps: ApiDeps): App {
   registerServicePosts(app);
   registerServiceProblems(app);
   registerServiceRegions(app);
+  registerStream(app);
   registerListIncidents(app);
   registerGetIncident(app);
 

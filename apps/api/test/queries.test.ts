@@ -256,6 +256,7 @@ describe("query routes", () => {
         "/v1/services/{slug}/posts",
         "/v1/services/{slug}/problems",
         "/v1/services/{slug}/regions",
+        "/v1/stream",
         "/v1/incidents",
         "/v1/incidents/{id}",
         "/healthz",

@@ -1,7 +1,16 @@
 export {
+  appendLiveEvent,
+  LIVE_EVENTS_MAX_LENGTH,
+  type LiveEvent,
+  lastLiveEventId,
+  liveEventsAfter,
+  liveEventsKey,
+  readLiveEvents,
+  type StoredLiveEvent,
+} from "./live-events.ts";
+export {
   DETECTION_QUEUE,
   DETECTOR_TICK_JOB,
-  INCIDENT_EVENTS_CHANNEL,
   SIGNAL_BATCH_JOB,
   SIGNALS_QUEUE,
 } from "./names.ts";

@@ -9,6 +9,3 @@ export const DETECTION_QUEUE = "detection";
 
 /** Job name (and job scheduler id) of the detector tick. */
 export const DETECTOR_TICK_JOB = "detector-tick";
-
-/** Redis pub/sub channel (under the queue prefix) of incident events, for live streams. */
-export const INCIDENT_EVENTS_CHANNEL = "incident-events";
