@@ -56,19 +56,7 @@ export class PostScanner {
     const terms: Term<ScanTerm>[] = outageTerms.map((term) => ({ ...term, data: { kind: "outage" } }));
     for (const service of catalog) {
       const names = new Set(service.aliases);
-      for (const name of names) {
-        terms.push({
-          text: name,
-          data: {
-            kind: "service",
-            service: service.slug,
-            nameStart: 0,
-            nameEnd: name.length,
-            outage: false,
-            weak: false,
-          },
-        });
-      }
+      for (const name of names) terms.push(nameTerm(name, service.slug, false));
       // The catalog leaves a name out of the aliases when it is also an ordinary word ("Zoom",
       // "Chase", "Slack"): it still names the service, weakly, and the classifier weighs that.
       const weakNames = new Set<string>();
@@ -83,19 +71,7 @@ export class PostScanner {
         const name = keyword.slice(span.nameStart, span.nameEnd);
         if (!names.has(name)) weakNames.add(name);
       }
-      for (const name of weakNames) {
-        terms.push({
-          text: name,
-          data: {
-            kind: "service",
-            service: service.slug,
-            nameStart: 0,
-            nameEnd: name.length,
-            outage: false,
-            weak: true,
-          },
-        });
-      }
+      for (const name of weakNames) terms.push(nameTerm(name, service.slug, true));
       for (const name of [...names, ...weakNames]) this.#addFuzzyName(name, service.slug);
     }
     for (const term of terms) {
@@ -182,6 +158,14 @@ export class PostScanner {
     }
     return mentions;
   }
+}
+
+/** A service's name on its own, as a matcher term. */
+function nameTerm(name: string, service: string, weak: boolean): Term<ScanTerm> {
+  return {
+    text: name,
+    data: { kind: "service", service, nameStart: 0, nameEnd: name.length, outage: false, weak },
+  };
 }
 
 /**

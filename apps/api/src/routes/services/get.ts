@@ -2,8 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Service, ServiceSlug } from "@outcry/core";
 import { serviceStatus, whileAvailable } from "@outcry/db";
 import type { App } from "../../app.ts";
-import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { IncidentJson, incidentJson } from "../incidents/incident-json.ts";
+import { findService } from "./find-service.ts";
 
 const ServiceWithStatus = z
   .object({
@@ -36,8 +37,7 @@ export function registerGetService(app: App) {
   app.openapi(route, async (c) => {
     const { slug } = c.req.valid("param");
     const deps = c.get("deps");
-    const service = deps.catalog().get(slug);
-    if (!service) throw new ApiError({ code: "not_found", message: `no service "${slug}"`, field: "slug" });
+    const service = findService(deps, slug);
     const status = await whileAvailable(() => serviceStatus(deps.db, slug));
     c.header("Cache-Control", "public, max-age=15");
     return c.json(

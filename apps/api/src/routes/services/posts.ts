@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ServiceSlug } from "@outcry/core";
 import { latestPosts, whileAvailable } from "@outcry/db";
 import type { App } from "../../app.ts";
-import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { findService } from "./find-service.ts";
 
 const PostJson = z
   .object({
@@ -46,9 +47,7 @@ export function registerServicePosts(app: App) {
     const { slug } = c.req.valid("param");
     const { limit, before } = c.req.valid("query");
     const deps = c.get("deps");
-    if (!deps.catalog().get(slug)) {
-      throw new ApiError({ code: "not_found", message: `no service "${slug}"`, field: "slug" });
-    }
+    findService(deps, slug);
     const rows = await whileAvailable(() =>
       latestPosts(deps.db, slug, limit, before === undefined ? undefined : Date.parse(before)),
     );

@@ -4,6 +4,7 @@ import { problemCounts, whileAvailable } from "@outcry/db";
 import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { TimeParam } from "../../time-param.ts";
+import { findService } from "./find-service.ts";
 
 // Shares over more than a week mix unrelated incidents; the raw rows also get expensive.
 const MAX_RANGE_MS = 7 * DAY_MS;
@@ -58,8 +59,7 @@ export function registerServiceProblems(app: App) {
     const { slug } = c.req.valid("param");
     const query = c.req.valid("query");
     const deps = c.get("deps");
-    const service = deps.catalog().get(slug);
-    if (!service) throw new ApiError({ code: "not_found", message: `no service "${slug}"`, field: "slug" });
+    const service = findService(deps, slug);
     const to = query.to ?? Date.now();
     const from = query.from ?? to - HOUR_MS;
     if (from >= to)

@@ -5,6 +5,7 @@ import { SeriesDetector, type SeriesDetectorSnapshot } from "@outcry/detection";
 import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { TimeParam } from "../../time-param.ts";
+import { findService } from "./find-service.ts";
 
 // A map shows "now": the last quarter of an hour by default, a day at most.
 const DEFAULT_WINDOW_MS = 15 * MINUTE_MS;
@@ -64,9 +65,7 @@ export function registerServiceRegions(app: App) {
     const { slug } = c.req.valid("param");
     const query = c.req.valid("query");
     const deps = c.get("deps");
-    if (!deps.catalog().get(slug)) {
-      throw new ApiError({ code: "not_found", message: `no service "${slug}"`, field: "slug" });
-    }
+    findService(deps, slug);
     const to = query.to ?? Date.now();
     const from = query.from ?? to - DEFAULT_WINDOW_MS;
     if (from >= to)

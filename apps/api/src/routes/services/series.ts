@@ -5,6 +5,7 @@ import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { expectedBand } from "../../series-band.ts";
 import { TimeParam } from "../../time-param.ts";
+import { findService } from "./find-service.ts";
 
 /** The detector's band is today's seasonal baseline; beyond a week and a day back it says little. */
 const BAND_MAX_RANGE_MS = 8 * DAY_MS;
@@ -73,9 +74,7 @@ export function registerServiceSeries(app: App) {
     const { slug } = c.req.valid("param");
     const query = c.req.valid("query");
     const deps = c.get("deps");
-    if (!deps.catalog().get(slug)) {
-      throw new ApiError({ code: "not_found", message: `no service "${slug}"`, field: "slug" });
-    }
+    findService(deps, slug);
     const stepMs = STEP_MS[query.step];
     // `to` is exclusive and rounds up to a bucket edge; by default the current bucket is included,
     // so the minute now filling shows up.
