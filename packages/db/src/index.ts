@@ -34,6 +34,7 @@ export { type ProblemCount, type ProblemSharesQuery, problemCounts } from "./que
 export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune-applied-batches.ts";
 export { regionalDetectorStates, regionCounts } from "./queries/region-breakdown.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
+export { hourlyCounts, type ServiceOverview, serviceOverviews } from "./queries/service-overview.ts";
 export * as schema from "./schema/index.ts";
 export { ALL_SOURCES, GLOBAL_REGION } from "./schema/index.ts";
 export { isDatabaseUnavailable, whileAvailable } from "./unavailable.ts";

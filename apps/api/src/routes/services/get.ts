@@ -5,15 +5,12 @@ import type { App } from "../../app.ts";
 import { errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { IncidentJson, incidentJson } from "../incidents/incident-json.ts";
 import { findService } from "./find-service.ts";
+import { ServiceStatus } from "./service-status.ts";
 
 const ServiceWithStatus = z
   .object({
     service: Service,
-    status: z.enum(["ok", "possible", "problems", "unknown"]).openapi({
-      description:
-        "From the detector's last minute of the service's global series: problems (an incident is open), " +
-        "possible (unusual, not an incident), ok; unknown before the service was first judged",
-    }),
+    status: ServiceStatus,
     score: z.number().min(0).max(1).nullable(),
     statusAt: z.iso.datetime().nullable().openapi({ description: "The minute the status describes" }),
     openIncident: IncidentJson.nullable(),
