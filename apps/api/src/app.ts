@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
 import type { ApiDeps, AppEnv } from "./app-env.ts";
 import { ApiError, type ErrorCode, statusOf } from "./errors.ts";
+import { registerDocsPage } from "./routes/docs/docs-page.ts";
 import { registerHealthz } from "./routes/health/healthz.ts";
 import { registerMetrics } from "./routes/health/metrics.ts";
 import { registerReadyz } from "./routes/health/readyz.ts";
@@ -74,6 +75,8 @@ export function newApp(deps: ApiDeps): App {
       description: "Public outage reports and social signals, counted per service, region and minute.",
     },
   });
+
+  registerDocsPage(app);
 
   app.notFound((c) =>
     errorJson(c, new ApiError({ code: "not_found", message: `no route ${c.req.method} ${c.req.path}` })),

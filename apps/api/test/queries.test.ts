@@ -295,6 +295,24 @@ describe("query routes", () => {
     expect((await body(response)).error.code).toBe("not_found");
   });
 
+  it("renders the API reference at /docs from assets it serves itself", async () => {
+    const page = await get("/docs");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    // Offline: no asset from another host.
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    const assets = [...html.matchAll(/(?:src|href)="(\/docs\/assets\/[^"]+)"/g)].map((match) => match[1]);
+    expect(assets).toHaveLength(3);
+    for (const asset of assets) {
+      const response = await fetch(`${api.url}${asset}`, { headers: { "accept-encoding": "gzip" } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toContain("immutable");
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+    expect((await get("/docs/assets/0.0.0/swagger-ui-bundle.js")).status).toBe(404);
+    expect((await get(`${assets[0]?.replace(/[^/]+$/, "")}package.json`)).status).toBe(404);
+  });
+
   it("is live and ready when Postgres and Redis answer", async () => {
     expect((await get("/healthz")).status).toBe(200);
     const ready = await get("/readyz");
