@@ -14,6 +14,7 @@ import { registerReadyz } from "./routes/health/readyz.ts";
 import { registerGetIncident } from "./routes/incidents/get.ts";
 import { registerListIncidents } from "./routes/incidents/list.ts";
 import { registerCreateReport } from "./routes/reports/create.ts";
+import { registerServiceChartSvg } from "./routes/services/chart-svg.ts";
 import { registerGetService } from "./routes/services/get.ts";
 import { registerListServices } from "./routes/services/list.ts";
 import { registerServicePosts } from "./routes/services/posts.ts";
@@ -60,6 +61,7 @@ export function newApp(deps: ApiDeps): App {
   registerListServices(app);
   registerGetService(app);
   registerServiceSeries(app);
+  registerServiceChartSvg(app);
   registerServicePosts(app);
   registerServiceProblems(app);
   registerServiceRegions(app);

@@ -1,30 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { alignDown, DAY_MS, RegionCode, SeriesStep, ServiceSlug, SignalSource, STEP_MS } from "@outcry/core";
-import { ALL_SOURCES, GLOBAL_REGION, seriesForService, whileAvailable } from "@outcry/db";
+import { DAY_MS, SeriesStep, ServiceSlug } from "@outcry/core";
 import type { App } from "../../app.ts";
-import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
-import { expectedBand } from "../../series-band.ts";
+import { errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { type LoadedSeries, loadSeries, SeriesRegionParam, SeriesSourceParam } from "../../series-query.ts";
 import { TimeParam } from "../../time-param.ts";
 import { findService } from "./find-service.ts";
-
-/** The detector's band is today's seasonal baseline; beyond a week and a day back it says little. */
-const BAND_MAX_RANGE_MS = 8 * DAY_MS;
-
-function round(value: number | undefined): number | null {
-  return value === undefined ? null : Math.round(value * 100) / 100;
-}
-
-/** A week of minutes: more points than any chart draws, few enough to answer in milliseconds. */
-const MAX_POINTS = 10_080;
 
 const Query = z.object({
   from: TimeParam.optional().openapi({ description: "Start (inclusive); default: 24 hours before `to`." }),
   to: TimeParam.optional().openapi({ description: "End (exclusive); default: now." }),
   step: SeriesStep.default("1m"),
-  region: RegionCode.optional().openapi({
-    description: "ISO 3166-1 alpha-2 or ZZ; default: all regions summed.",
+  region: SeriesRegionParam,
+  source: SeriesSourceParam,
+  format: z.enum(["json", "csv"]).default("json").openapi({
+    description: "json, or csv: a header row `t,count,expected,upper`, one row per bucket",
   }),
-  source: z.enum(["all", ...SignalSource.options]).default("all"),
 });
 
 const Series = z
@@ -57,12 +47,21 @@ const route = createRoute({
   method: "get",
   path: "/v1/services/{slug}/series",
   tags: ["services"],
-  summary: "Signal counts of a service over time",
+  summary: "Signal counts of a service over time, as JSON or CSV",
   request: { params: z.object({ slug: ServiceSlug }), query: Query },
   responses: {
     200: {
       description: "One point per bucket, zeros included",
-      content: { "application/json": { schema: Series } },
+      content: {
+        "application/json": { schema: Series },
+        "text/csv": {
+          schema: z.string().openapi({
+            description:
+              "With format=csv: `t,count,expected,upper`, ISO 8601 times, empty cells where the band is null",
+            example: "t,count,expected,upper\r\n2025-04-16T08:00:00.000Z,12,9.5,21.3\r\n",
+          }),
+        },
+      },
     },
     404: errorResponse("No such service"),
     ...openApiErrorResponses,
@@ -75,58 +74,41 @@ export function registerServiceSeries(app: App) {
     const query = c.req.valid("query");
     const deps = c.get("deps");
     findService(deps, slug);
-    const stepMs = STEP_MS[query.step];
-    // `to` is exclusive and rounds up to a bucket edge; by default the current bucket is included,
-    // so the minute now filling shows up.
-    const to =
-      query.to === undefined
-        ? alignDown(Date.now(), stepMs) + stepMs
-        : alignDown(query.to + stepMs - 1, stepMs);
-    const from = alignDown(query.from ?? to - DAY_MS, stepMs);
-    if (from >= to)
-      throw new ApiError({ code: "invalid_request", message: "from must be before to", field: "from" });
-    if ((to - from) / stepMs > MAX_POINTS) {
-      throw new ApiError({
-        code: "invalid_request",
-        message: `range holds more than ${MAX_POINTS} points at step ${query.step}; use a larger step`,
-        field: "step",
+    const series = await loadSeries(deps.db, { ...query, service: slug, spanMs: DAY_MS });
+    c.header("Cache-Control", "public, max-age=15");
+    if (query.format === "csv") {
+      return c.body(seriesCsv(series), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `inline; filename="${csvFilename(slug, query.region, series)}"`,
       });
     }
-    const region = query.region;
-    const source = query.source === "all" ? undefined : query.source;
-    const [points, band] = await whileAvailable(() =>
-      Promise.all([
-        seriesForService(deps.db, { service: slug, from, to, stepMs, region, source }),
-        // The band is the detector's, over all sources, and today's: shown for recent ranges only.
-        // The detector judges each region per source, and the service as a whole.
-        (region === undefined) === (source === undefined) && to - from <= BAND_MAX_RANGE_MS
-          ? expectedBand(
-              deps.db,
-              { service: slug, region: region ?? GLOBAL_REGION, source: source ?? ALL_SOURCES },
-              from,
-              to,
-              stepMs,
-            )
-          : undefined,
-      ]),
-    );
-    c.header("Cache-Control", "public, max-age=15");
     return c.json(
       {
         service: slug,
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
+        from: new Date(series.from).toISOString(),
+        to: new Date(series.to).toISOString(),
         step: query.step,
-        region: region ?? null,
+        region: query.region ?? null,
         source: query.source,
-        points: points.map((point, index) => ({
-          t: new Date(point.t).toISOString(),
-          count: point.count,
-          expected: band ? round(band[index]?.expected) : null,
-          upper: band ? round(band[index]?.upper) : null,
-        })),
+        points: series.points.map((point) => ({ ...point, t: new Date(point.t).toISOString() })),
       },
       200,
     );
   });
+}
+
+/** RFC 4180 CSV (CRLF line ends); nothing in it needs quoting, being times and numbers. */
+function seriesCsv(series: LoadedSeries): string {
+  const rows = series.points.map(
+    (point) =>
+      `${new Date(point.t).toISOString()},${point.count},${point.expected ?? ""},${point.upper ?? ""}`,
+  );
+  return `t,count,expected,upper\r\n${rows.map((row) => `${row}\r\n`).join("")}`;
+}
+
+/** spotify-gb-series-20250416T0800Z-20250417T0800Z.csv: sorts by time, safe on every file system. */
+function csvFilename(slug: string, region: string | undefined, series: LoadedSeries): string {
+  const stamp = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace(/[-:]/g, "")}Z`;
+  const place = region ? `-${region.toLowerCase()}` : "";
+  return `${slug}${place}-series-${stamp(series.from)}-${stamp(series.to)}.csv`;
 }
