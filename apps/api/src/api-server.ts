@@ -18,6 +18,8 @@ export interface ApiServerOptions {
   /** Fail-fast connection (see createProducerRedis): intake answers 503 rather than hang. */
   redis: Redis;
   catalog: () => CatalogIndex;
+  /** After an admin's catalog write: reload it everywhere (see LiveCatalog). */
+  catalogChanged?: () => Promise<void>;
   reporterKeySecret: string;
   logger: Logger;
   /** Where /metrics reads from; shared with the other roles of the same process. */
@@ -61,6 +63,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     live,
     draining: () => draining,
     catalog: options.catalog,
+    ...(options.catalogChanged ? { catalogChanged: options.catalogChanged } : {}),
     intake: new ReportIntake({
       catalog: options.catalog,
       guard,

@@ -11,6 +11,8 @@ export interface ApiDeps {
   /** True once shutdown began: responses then close their connection. */
   draining?: () => boolean;
   catalog: () => CatalogIndex;
+  /** After an admin's catalog write: reload it here and in every other process. */
+  catalogChanged?: () => Promise<void>;
   intake: ReportIntake;
   db: Db;
   /** Named dependency checks for /readyz; each resolves when its dependency answers. */
@@ -25,5 +27,5 @@ export interface ApiDeps {
 
 export type AppEnv = {
   Bindings: HttpBindings;
-  Variables: { deps: ApiDeps; requestId: string };
+  Variables: { deps: ApiDeps; requestId: string; apiKeyId: string };
 };

@@ -7,6 +7,9 @@ import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
 import type { ApiDeps, AppEnv } from "./app-env.ts";
 import { ApiError, type ErrorCode, statusOf } from "./errors.ts";
+import { registerCreateApiKey } from "./routes/admin/keys/create.ts";
+import { registerListApiKeys } from "./routes/admin/keys/list.ts";
+import { registerRevokeApiKey } from "./routes/admin/keys/revoke.ts";
 import { registerDocsPage } from "./routes/docs/docs-page.ts";
 import { registerHealthz } from "./routes/health/healthz.ts";
 import { registerMetrics } from "./routes/health/metrics.ts";
@@ -15,12 +18,14 @@ import { registerGetIncident } from "./routes/incidents/get.ts";
 import { registerListIncidents } from "./routes/incidents/list.ts";
 import { registerCreateReport } from "./routes/reports/create.ts";
 import { registerServiceChartSvg } from "./routes/services/chart-svg.ts";
+import { registerCreateService } from "./routes/services/create.ts";
 import { registerGetService } from "./routes/services/get.ts";
 import { registerListServices } from "./routes/services/list.ts";
 import { registerServicePosts } from "./routes/services/posts.ts";
 import { registerServiceProblems } from "./routes/services/problems.ts";
 import { registerServiceRegions } from "./routes/services/regions.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
+import { registerUpdateService } from "./routes/services/update.ts";
 import { registerStream } from "./routes/stream.ts";
 
 /** Seconds a client should wait before retrying while a dependency is down. */
@@ -68,6 +73,17 @@ export function newApp(deps: ApiDeps): App {
   registerStream(app);
   registerListIncidents(app);
   registerGetIncident(app);
+  registerCreateService(app);
+  registerUpdateService(app);
+  registerCreateApiKey(app);
+  registerListApiKeys(app);
+  registerRevokeApiKey(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An admin key (`ocy_...`), created with `outcry keys create` or POST /v1/admin/keys.",
+  });
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -139,6 +155,7 @@ function requestIdOf(incoming: string | undefined): string {
 function errorJson(c: Context<AppEnv>, error: ApiError) {
   c.header("X-Request-Id", c.get("requestId"));
   if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+  if (error.code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="outcry"');
   return c.json(
     {
       error: {

@@ -9,7 +9,10 @@ export const ErrorCode = z.enum([
   "payload_too_large",
   "unknown_service",
   "unknown_problem",
+  "unauthorized",
+  "forbidden",
   "not_found",
+  "conflict",
   "rate_limited",
   "unavailable",
   "internal",
@@ -22,8 +25,14 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case "invalid_request":
     case "invalid_json":
       return 400;
+    case "unauthorized":
+      return 401;
+    case "forbidden":
+      return 403;
     case "not_found":
       return 404;
+    case "conflict":
+      return 409;
     case "payload_too_large":
       return 413;
     case "unsupported_media_type":

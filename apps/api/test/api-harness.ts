@@ -1,6 +1,6 @@
-import { CatalogIndex, loadConfig, loadSeedCatalog } from "@outcry/core";
-import { type Database, openDatabase, upsertServices } from "@outcry/db";
-import { createProducerRedis, createSignalsQueue, redisReady } from "@outcry/queue";
+import { type ApiKeyScope, generateApiKey, loadConfig, loadSeedCatalog } from "@outcry/core";
+import { type Database, insertApiKey, listServices, openDatabase, upsertServices } from "@outcry/db";
+import { createProducerRedis, createSignalsQueue, LiveCatalog, redisReady } from "@outcry/queue";
 import { createTestDatabase, deleteRedisPrefix, TEST_REDIS_URL, uniquePrefix } from "@outcry/testing";
 import { pino } from "pino";
 import { type ApiServer, startApiServer } from "../src/index.ts";
@@ -12,6 +12,8 @@ export interface TestApi {
   /** The signals queue the api writes to, for looking at what it stored. */
   queue: ReturnType<typeof createSignalsQueue>;
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** A fresh admin key with these scopes, stored as the api stores them. */
+  adminKey(scopes: ApiKeyScope[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -35,12 +37,19 @@ export async function startTestApi(
   const redis = createProducerRedis(redisUrl);
   redis.on("error", () => {});
   if (!options.redisUrl) await redisReady(redis);
-  const catalog = new CatalogIndex(loadSeedCatalog());
+  const catalog = await LiveCatalog.start({
+    load: () => listServices(seeded.db),
+    redisUrl,
+    publisher: redis,
+    prefix,
+    onError: () => {},
+  });
   const server: ApiServer = await startApiServer({
     config,
     database,
     redis,
-    catalog: () => catalog,
+    catalog: () => catalog.current(),
+    catalogChanged: () => catalog.changed(),
     reporterKeySecret: "test-secret-test-secret",
     logger: pino({ level: "silent" }),
   });
@@ -58,8 +67,14 @@ export async function startTestApi(
         headers: { "content-type": "application/json", ...headers },
         body: typeof body === "string" ? body : JSON.stringify(body),
       }),
+    async adminKey(scopes) {
+      const { key, prefix, hash } = generateApiKey();
+      await insertApiKey(seeded.db, { id: crypto.randomUUID(), name: "test", prefix, hash, scopes });
+      return key;
+    },
     async close() {
       await server.close();
+      catalog.close();
       redis.disconnect();
       await queue.close();
       inspection.disconnect();

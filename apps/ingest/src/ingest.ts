@@ -23,6 +23,8 @@ export interface IngestOptions {
 export interface Ingest {
   /** What it reads, for start-up logs: "jetstream wss://…; search https://… every 60 s". */
   readonly description: string;
+  /** Rebuilds the text pipeline's matching for a changed catalog (new services, aliases, keywords). */
+  catalogChanged(): void;
   /** Stops reading, waits for queued posts, saves the cursor. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -99,6 +101,14 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
   let closing: Promise<void> | undefined;
   return {
     description,
+    catalogChanged() {
+      const rebuilt = performance.now();
+      collector.usePipeline(pipeline.withCatalog(options.catalog().list()));
+      logger.info(
+        { ms: Math.round(performance.now() - rebuilt) },
+        "text pipeline rebuilt for the changed catalog",
+      );
+    },
     close() {
       closing ??= (async () => {
         await Promise.all([jetstream?.close(), search?.close()]);

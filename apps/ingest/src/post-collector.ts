@@ -20,7 +20,7 @@ const RECENT_CAPACITY = 100_000;
  * past the post); undefined means there was nothing to queue.
  */
 export class PostCollector {
-  readonly #pipeline: TextPipeline;
+  #pipeline: TextPipeline;
   readonly #batcher: SignalBatcher;
   readonly #metrics: IngestMetrics;
   readonly #recent = new Set<string>();
@@ -29,6 +29,10 @@ export class PostCollector {
     this.#pipeline = pipeline;
     this.#batcher = batcher;
     this.#metrics = metrics;
+  }
+  /** Swaps in a pipeline built for a changed catalog; posts from then on are judged by it. */
+  usePipeline(pipeline: TextPipeline): void {
+    this.#pipeline = pipeline;
   }
 
   collect(post: CollectedPost, collector: Collector): Promise<void> | undefined {

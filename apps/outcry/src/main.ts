@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "@outcry/core";
 import { openDatabase } from "@outcry/db";
 import { CliInputError, detectCsv } from "./cli/detect-csv.ts";
 import { evalDetection } from "./cli/eval-detection.ts";
+import { keysCommand } from "./cli/keys.ts";
 import { createLogger } from "./logger.ts";
 import { RedisServerMissingError } from "./redis-server.ts";
 import { ROLES, type Role, startSystem } from "./system.ts";
@@ -16,6 +17,11 @@ commands:
                                       score the detector on generated scenarios and the Spotify replay;
                                       --compare: totals of the detector and its alternatives
   detect-csv [file]                   read timestamp,value CSV (file or stdin), write anomaly scores
+  keys create --name NAME [--scope S]...
+                                      create an admin key (default: every scope) and print it once;
+                                      scopes: catalog:write, webhooks:write, keys:write
+  keys list                           list admin keys (never their secrets)
+  keys revoke ID                      revoke an admin key
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       role: { type: "string" },
       seed: { type: "string" },
       compare: { type: "boolean" },
+      name: { type: "string" },
+      scope: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -51,6 +59,21 @@ async function main(argv: string[]): Promise<number> {
     case "detect-csv":
       await detectCsv(positionals[1], process.stdin, process.stdout);
       return 0;
+    case "keys": {
+      const config = loadConfig();
+      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        await database.migrate();
+        await keysCommand(
+          database.db,
+          { action: positionals[1], name: values.name, scopes: values.scope ?? [], id: positionals[2] },
+          process.stdout,
+        );
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
     case "migrate": {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);

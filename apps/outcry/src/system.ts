@@ -1,11 +1,12 @@
 import { startAggregator } from "@outcry/aggregator";
 import { startApiServer } from "@outcry/api";
-import { CatalogIndex, type Config, loadSeedCatalog } from "@outcry/core";
+import { type Config, loadSeedCatalog } from "@outcry/core";
 import { listServices, openDatabase, upsertServices } from "@outcry/db";
-import { startIngest } from "@outcry/ingest";
-import { createProducerRedis, redisReady } from "@outcry/queue";
+import { type Ingest, startIngest } from "@outcry/ingest";
+import { createProducerRedis, LiveCatalog, redisReady } from "@outcry/queue";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
+import { bootstrapAdminKey } from "./admin-keys.ts";
 import { startMetricsServer } from "./metrics-server.ts";
 import { type SupervisedRedis, startSupervisedRedis } from "./redis-server.ts";
 import { reporterKeySecret } from "./reporter-secret.ts";
@@ -49,7 +50,26 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     closers.push(() => database.close());
     await database.migrate();
     await upsertServices(database.db, loadSeedCatalog());
-    const catalog = new CatalogIndex(await listServices(database.db));
+    const adminKeyFile = role === "all" ? await bootstrapAdminKey(database.db, config.dataDir) : undefined;
+    if (adminKeyFile) logger.info({ file: adminKeyFile }, "created the first admin key; it is in this file");
+    const publisher = createProducerRedis(redisUrl);
+    publisher.on("error", (error) =>
+      logger.warn({ component: "catalog", err: error }, "redis connection error"),
+    );
+    closers.push(async () => publisher.disconnect());
+    let ingest: Ingest | undefined;
+    const catalog = await LiveCatalog.start({
+      load: () => listServices(database.db),
+      redisUrl,
+      publisher,
+      prefix: config.queuePrefix,
+      onError: (error) => logger.warn({ component: "catalog", err: error }, "catalog reload failed"),
+      onChange: (changed) => {
+        logger.info({ services: changed.size }, "catalog changed");
+        ingest?.catalogChanged();
+      },
+    });
+    closers.push(async () => catalog.close());
 
     // One registry per process: /metrics shows every role running in it.
     const registry = new Registry();
@@ -68,9 +88,17 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
       closers.push(async () => {
         await redis.quit().catch(() => redis.disconnect());
       });
-      const ingest = await startIngest({ config, database, redis, catalog: () => catalog, logger, registry });
-      closers.push(() => ingest.close());
-      bluesky = ingest.description;
+      const started = await startIngest({
+        config,
+        database,
+        redis,
+        catalog: () => catalog.current(),
+        logger,
+        registry,
+      });
+      ingest = started;
+      closers.push(() => started.close());
+      bluesky = started.description;
     }
     if (role === "all" || role === "api") {
       const redis = createProducerRedis(redisUrl);
@@ -84,7 +112,8 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
         config,
         database,
         redis,
-        catalog: () => catalog,
+        catalog: () => catalog.current(),
+        catalogChanged: () => catalog.changed(),
         reporterKeySecret: secret.secret,
         logger,
         registry,
@@ -106,16 +135,17 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
       bluesky,
       database: `${database.driver} ${database.location}`,
       redis: supervised ? `supervised redis-server ${supervised.url} (data in ${supervised.dir})` : redisUrl,
-      services: catalog.size,
+      services: catalog.current().size,
     };
     const headline = apiUrl ? `Outcry is listening on ${apiUrl}` : "Outcry is running";
     logger.info(connections, headline);
     const summary = [
-      `${headline} (role ${role}, ${catalog.size} services)`,
+      `${headline} (role ${role}, ${catalog.current().size} services)`,
       `  database: ${connections.database}`,
       `  redis:    ${connections.redis}`,
       ...(bluesky ? [`  bluesky:  ${bluesky}`] : []),
       ...(metricsUrl ? [`  metrics:  ${metricsUrl}`] : []),
+      ...(adminKeyFile ? [`  admin key (first start, all scopes): ${adminKeyFile}`] : []),
     ].join("\n");
     return { apiUrl, summary, close };
   } catch (error) {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { createTestDatabase } from "@outcry/testing";
 import { describe, expect, it } from "vitest";
 import { OutcryProcess } from "./outcry-process.ts";
 
@@ -9,9 +10,13 @@ const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 function runWithInput(
   args: string[],
   input: string,
+  env?: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(env ? { env: { PATH: process.env.PATH ?? "", ...env } } : {}),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -59,5 +64,39 @@ describe("outcry eval detection", () => {
     expect(code).toBe(0);
     expect(output).toContain("### spotify-2025-04-16");
     expect(output).toMatch(/\| recall \| 1 \(\d+ of \d+\) \|/);
+  });
+});
+
+describe("outcry keys", () => {
+  it("creates a key printed once, lists it without its secret, and revokes it", async () => {
+    const database = await createTestDatabase();
+    try {
+      const env = { DATABASE_URL: database.url, LOG_LEVEL: "silent" };
+      const created = await runWithInput(
+        ["keys", "create", "--name", "ops", "--scope", "catalog:write"],
+        "",
+        env,
+      );
+      expect(created.code).toBe(0);
+      const key = created.stdout.trim();
+      expect(key).toMatch(/^ocy_/);
+      const id = created.stderr.match(/key ([0-9a-f-]{36})/)?.[1];
+      expect(id).toBeDefined();
+
+      const listed = await runWithInput(["keys", "list"], "", env);
+      expect(listed.stdout).toContain(`${id}  ${key.slice(0, 10)}…  ops  [catalog:write]  live`);
+      expect(listed.stdout).not.toContain(key);
+
+      expect((await runWithInput(["keys", "revoke", id ?? ""], "", env)).code).toBe(0);
+      expect((await runWithInput(["keys", "list"], "", env)).stdout).toContain("revoked");
+      const again = await runWithInput(["keys", "revoke", id ?? ""], "", env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain("no live key");
+      const bad = await runWithInput(["keys", "create", "--name", "x", "--scope", "root"], "", env);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('unknown scope "root"');
+    } finally {
+      await database.drop();
+    }
   });
 });

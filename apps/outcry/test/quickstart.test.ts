@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,6 +50,21 @@ describe("outcry start on embedded defaults", () => {
     await waitFor(async () => (await countAt("")) === 1, { timeoutMs: 2_000, what: "the global count" });
     expect(await countAt("&region=GB")).toBe(1);
     expect(await countAt("&region=US")).toBe(0);
+  });
+
+  it("creates a first admin key in the data folder, owner-only, that can change the catalog", async () => {
+    const file = join(dataDir, "admin-key");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const key = readFileSync(file, "utf8").trim();
+    const response = await fetch(`${outcry.apiUrl}/v1/services/spotify`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ keywords: ["spotify down", "spotify not working"] }),
+    });
+    expect(response.status).toBe(200);
+    expect((await body(fetch(`${outcry.apiUrl}/v1/services/spotify`))).service.keywords).toContain(
+      "spotify not working",
+    );
   });
 
   it("restarts its redis-server when it dies, and keeps what was acknowledged", async () => {

@@ -1,3 +1,4 @@
+export { ApiKeyScope, generateApiKey, hashApiKey, type NewApiKey } from "./api-key.ts";
 export { CatalogIndex } from "./catalog/catalog-index.ts";
 export { loadSeedCatalog } from "./catalog/seed-catalog.ts";
 export { CONFIG_VARIABLES, type Config, ConfigError, loadConfig } from "./config.ts";

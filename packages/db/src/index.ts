@@ -1,6 +1,7 @@
 export { type Database, type Db, type OpenDatabaseOptions, openDatabase } from "./database.ts";
+export { type ApiKeyRow, insertApiKey, listApiKeys, revokeApiKey, useApiKey } from "./queries/api-keys.ts";
 export { applySignalBatch, type SignalBatch } from "./queries/apply-signal-batch.ts";
-export { listServices, upsertServices } from "./queries/catalog.ts";
+export { listServices, saveEditedService, upsertServices } from "./queries/catalog.ts";
 export {
   detectorStateBuckets,
   getDetectorState,
@@ -35,6 +36,18 @@ export { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from "./queries/prune
 export { regionalDetectorStates, regionCounts } from "./queries/region-breakdown.ts";
 export { type SeriesPoint, type SeriesQuery, seriesForService } from "./queries/series.ts";
 export { hourlyCounts, type ServiceOverview, serviceOverviews } from "./queries/service-overview.ts";
+export {
+  activeWebhooks,
+  disableWebhook,
+  getWebhook,
+  insertWebhook,
+  listWebhooks,
+  type NewWebhook,
+  recordWebhookDelivery,
+  type WebhookDeliveryRow,
+  type WebhookRow,
+  webhookDeliveryLog,
+} from "./queries/webhooks.ts";
 export * as schema from "./schema/index.ts";
 export { ALL_SOURCES, GLOBAL_REGION } from "./schema/index.ts";
 export { isDatabaseUnavailable, whileAvailable } from "./unavailable.ts";

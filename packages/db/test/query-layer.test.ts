@@ -18,6 +18,7 @@ import {
   pruneAppliedBatches,
   prunePosts,
   saveDetectorStates,
+  saveEditedService,
   saveIngestCursor,
   seriesForService,
   servicesWithProblems,
@@ -93,6 +94,19 @@ describe.each(drivers)("query layer on $name", ({ open }) => {
     const services = await listServices(database.db);
     expect(services).toHaveLength(loadSeedCatalog().length);
     expect(services.find((service) => service.slug === "spotify")?.name).toBe("Spotify");
+  });
+
+  it("keeps an admin's edit of a seed service when the seed is loaded again", async () => {
+    const seed = loadSeedCatalog();
+    const spotify = seed.find((service) => service.slug === "spotify");
+    if (!spotify) throw new Error("spotify is in the seed");
+    await saveEditedService(database.db, { ...spotify, aliases: ["spotify", "spotty"] });
+    const renamed = seed.map((service) => ({ ...service, name: `${service.name} (new release)` }));
+    await upsertServices(database.db, renamed);
+    const stored = await listServices(database.db);
+    expect(stored.find((service) => service.slug === "spotify")?.aliases).toEqual(["spotify", "spotty"]);
+    expect(stored.find((service) => service.slug === "netflix")?.name).toBe("Netflix (new release)");
+    await upsertServices(database.db, seed);
   });
 
   it("counts a batch once, however often it is delivered", async () => {

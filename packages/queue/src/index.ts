@@ -1,3 +1,4 @@
+export { catalogChangesChannel, LiveCatalog, type LiveCatalogOptions } from "./live-catalog.ts";
 export {
   appendLiveEvent,
   LIVE_EVENTS_MAX_LENGTH,

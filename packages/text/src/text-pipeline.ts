@@ -71,11 +71,19 @@ export class PostAnalyzer {
   readonly #problems = new ProblemHints();
   readonly #cues = new CueWords();
 
+  readonly #gazetteer: Gazetteer;
+
   constructor(catalog: Catalog, gazetteer: Gazetteer) {
+    this.#gazetteer = gazetteer;
     this.#catalog = new Map(catalog.map((service) => [service.slug, service]));
     this.#scanner = new PostScanner(catalog);
     this.#hashtags = new HashtagSplitter(this.#scanner.vocabulary);
     this.#regions = new RegionHints(gazetteer);
+  }
+
+  /** The same analyzer over another catalog (after an admin's edit). */
+  withCatalog(catalog: Catalog): PostAnalyzer {
+    return new PostAnalyzer(catalog, this.#gazetteer);
   }
 
   /** Normalized text and scored-to-be candidates, or the reason it stops before the classifier. */
@@ -130,6 +138,15 @@ export class TextPipeline {
     this.#analyzer = analyzer;
     this.#weights = weights;
     this.#threshold = threshold;
+  }
+
+  /**
+   * The same model over a changed catalog. The weights score what a post says (outage words,
+   * cues, how strongly a name matched), not which service it names, so they carry over; only the
+   * matching is rebuilt, in milliseconds rather than a retraining's seconds.
+   */
+  withCatalog(catalog: Catalog): TextPipeline {
+    return new TextPipeline(this.#analyzer.withCatalog(catalog), this.#weights, this.#threshold);
   }
 
   /** Trains the complaint model on the given corpus posts (the training split, normally). */

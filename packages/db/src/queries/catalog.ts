@@ -1,9 +1,12 @@
 import type { Catalog, Service } from "@outcry/core";
-import { asc, sql } from "drizzle-orm";
+import { asc, isNull, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
 import { services } from "../schema/index.ts";
 
-/** Writes the catalog's services, updating the ones that exist; services not named are kept. */
+/**
+ * Writes the seed catalog's services, updating the ones that exist unless an admin edited them;
+ * services not named are kept.
+ */
 export async function upsertServices(db: Db, catalog: Catalog): Promise<void> {
   if (catalog.length === 0) return;
   await db
@@ -32,7 +35,27 @@ export async function upsertServices(db: Db, catalog: Catalog): Promise<void> {
         problems: sql`excluded.problems`,
         updatedAt: sql`now()`,
       },
+      setWhere: isNull(services.editedAt),
     });
+}
+
+/** An admin's write of one service (new or changed): the seed will not overwrite it. */
+export async function saveEditedService(db: Db, service: Service): Promise<void> {
+  const row = {
+    name: service.name,
+    category: service.category,
+    homepage: service.homepage ?? null,
+    countries: service.countries,
+    aliases: service.aliases,
+    keywords: service.keywords,
+    problems: service.problems,
+    editedAt: new Date(),
+    updatedAt: new Date(),
+  };
+  await db
+    .insert(services)
+    .values({ slug: service.slug, ...row })
+    .onConflictDoUpdate({ target: services.slug, set: row });
 }
 
 /** Every service in the catalog, by slug. */

@@ -1,3 +1,4 @@
+export { apiKeys, webhookDeliveries, webhooks } from "./admin.ts";
 export { appliedBatches } from "./applied-batches.ts";
 export { countsHour, countsMinute } from "./counts.ts";
 export { ALL_SOURCES, detectorStates, GLOBAL_REGION, incidents } from "./incidents.ts";

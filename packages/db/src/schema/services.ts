@@ -2,7 +2,10 @@ import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export type ProblemTypeRow = { id: string; label: string };
 
-/** The catalog: one row per service people can report. Loaded from the seed at start-up. */
+/**
+ * The catalog: one row per service people can report. The seed is written at every start-up, so a
+ * new release's aliases reach existing installs, except over rows an admin has edited (`edited_at`).
+ */
 export const services = pgTable("services", {
   slug: text("slug").primaryKey(),
   name: text("name").notNull(),
@@ -14,4 +17,6 @@ export const services = pgTable("services", {
   problems: jsonb("problems").$type<ProblemTypeRow[]>().notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  /** Set by the admin API: from then on the seed leaves the row alone. */
+  editedAt: timestamp("edited_at", { withTimezone: true }),
 });
