@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { startDetectionWorker } from "./detection-worker.ts";
 import { type BatchOutcome, processSignalBatch } from "./process-signal-batch.ts";
+import { startWebhookWorker } from "./webhook-worker.ts";
 
 export interface AggregatorOptions {
   config: Config;
@@ -15,6 +16,10 @@ export interface AggregatorOptions {
   registry?: Registry;
   /** Run the detector tick once a minute (default). Tests that drive the tick themselves turn it off. */
   detection?: boolean;
+  /** Dispatch and deliver webhooks (default). */
+  webhooks?: boolean;
+  /** First retry delay of a failed webhook delivery (default WEBHOOK_BACKOFF_MS); tests shorten it. */
+  webhookBackoffMs?: number;
 }
 
 export interface Aggregator {
@@ -88,6 +93,7 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
 
   const detection =
     options.detection === false ? undefined : await startDetectionWorker({ ...options, logger });
+  const webhooks = options.webhooks === false ? undefined : await startWebhookWorker({ ...options, logger });
 
   let closing: Promise<void> | undefined;
   return {
@@ -95,6 +101,7 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
       closing ??= (async () => {
         clearInterval(prune);
         await detection?.close();
+        await webhooks?.close();
         await worker.close();
         connection.disconnect();
       })();

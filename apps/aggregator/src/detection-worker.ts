@@ -27,7 +27,10 @@ export async function tickAndPublish(
   now: number,
 ): Promise<TickResult> {
   const result = await tick.run(now);
-  const events: LiveEvent[] = result.events.map((event) => ({ ...event }));
+  const events: LiveEvent[] = [
+    ...result.statusChanges.map((change) => ({ ...change })),
+    ...result.events.map((event) => ({ ...event })),
+  ];
   if (result.minute.length > 0) {
     events.push({ type: "counts", minute: result.bucket, services: result.minute });
   }

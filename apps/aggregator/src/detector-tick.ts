@@ -53,11 +53,23 @@ export interface MinuteCount {
   status: SeriesStatus;
 }
 
+/** A service as a whole changed status (ok, possible, problems): for webhooks that want early warnings. */
+export interface StatusChange {
+  type: "service.status";
+  service: string;
+  region: string;
+  at: number;
+  status: SeriesStatus;
+  previous: SeriesStatus;
+  score: number;
+}
+
 export interface TickResult {
   /** The minute judged (its start). */
   bucket: number;
   series: number;
   events: IncidentEvent[];
+  statusChanges: StatusChange[];
   /** Every service with signals or an unusual status in that minute (global series only). */
   minute: MinuteCount[];
 }
@@ -137,6 +149,7 @@ export class DetectorTick {
 
       const open = await openIncidentsBySeries(tx);
       const events: IncidentEvent[] = [];
+      const statusChanges: StatusChange[] = [];
       const minute: MinuteCount[] = [];
       // A changed status or incident is shown by the API at once, so it is saved in this tick.
       const changed = new Set<Tracked>();
@@ -167,6 +180,17 @@ export class DetectorTick {
         tracked.lastBucket = target;
         tracked.dirty = true;
         if (tracked.status !== statusBefore || events.length > eventsBefore) changed.add(tracked);
+        if (tracked.status !== statusBefore && tracked.region === GLOBAL && tracked.source === ALL_SOURCES) {
+          statusChanges.push({
+            type: "service.status",
+            service: tracked.service,
+            region: GLOBAL,
+            at: target,
+            status: tracked.status,
+            previous: statusBefore,
+            score: tracked.score,
+          });
+        }
       }
 
       this.#ticks += 1;
@@ -177,7 +201,7 @@ export class DetectorTick {
           (tracked) => tracked.dirty && (changed.has(tracked) || tracked.saveTurn === turn),
         ),
       );
-      return { bucket: target, series: this.#series.size, events, minute };
+      return { bucket: target, series: this.#series.size, events, statusChanges, minute };
     });
   }
 

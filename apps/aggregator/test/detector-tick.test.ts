@@ -192,6 +192,14 @@ describe("the detector tick", () => {
     expect(discord.some((entry) => entry.status === "problems" && entry.count > 3 * entry.expected)).toBe(
       true,
     );
+    // The service as a whole announced its status changes, each from the status before it.
+    const changes = heard.filter((event) => event.type === "service.status" && event.service === "discord");
+    expect(changes.map((event) => event.region)).toEqual(changes.map(() => "*"));
+    expect(changes.some((event) => event.status === "problems")).toBe(true);
+    for (const [index, change] of changes.entries()) {
+      expect(change.previous).toBe(index === 0 ? "ok" : changes[index - 1]?.status);
+      expect(change.status).not.toBe(change.previous);
+    }
   });
 
   it("recovers from a tick that failed half-way, recording its incident exactly once", async () => {

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { type ServerType, serve } from "@hono/node-server";
 import type { CatalogIndex, Config } from "@outcry/core";
 import type { Database } from "@outcry/db";
-import { createSignalsQueue, SignalBatcher } from "@outcry/queue";
+import { createSignalsQueue, createWebhooksQueue, SignalBatcher } from "@outcry/queue";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -58,9 +58,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     prefix: config.queuePrefix,
     logger: logger.child({ component: "live" }),
   });
+  const webhooks = createWebhooksQueue(redis, config.queuePrefix);
+  webhooks.on("error", (error) =>
+    logger.warn({ component: "api", err: error }, "webhooks queue: redis error"),
+  );
   let draining = false;
   const app = newApp({
     live,
+    webhooks,
     draining: () => draining,
     catalog: options.catalog,
     ...(options.catalogChanged ? { catalogChanged: options.catalogChanged } : {}),
@@ -122,6 +127,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         clearTimeout(grace);
         await batcher.close();
         await queue.close();
+        await webhooks.close();
       })();
       return closing;
     },

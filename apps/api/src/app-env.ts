@@ -1,6 +1,8 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { CatalogIndex } from "@outcry/core";
 import type { Db } from "@outcry/db";
+import type { WebhookDeliveryJob } from "@outcry/queue";
+import type { Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { ReportIntake } from "./intake/report-intake.ts";
 import type { LiveFeed } from "./live/live-hub.ts";
@@ -21,6 +23,8 @@ export interface ApiDeps {
   logRequests: boolean;
   trustProxyHops: number;
   metrics: ApiMetrics;
+  /** Where webhook deliveries are queued (the aggregator delivers them). */
+  webhooks?: Queue<WebhookDeliveryJob>;
   /** The live-events feed behind /v1/stream. */
   live?: LiveFeed;
 }

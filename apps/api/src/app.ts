@@ -27,6 +27,11 @@ import { registerServiceRegions } from "./routes/services/regions.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
 import { registerUpdateService } from "./routes/services/update.ts";
 import { registerStream } from "./routes/stream.ts";
+import { registerCreateWebhook } from "./routes/webhooks/create.ts";
+import { registerDeleteWebhook } from "./routes/webhooks/delete.ts";
+import { registerWebhookDeliveries } from "./routes/webhooks/deliveries.ts";
+import { registerListWebhooks } from "./routes/webhooks/list.ts";
+import { registerPingWebhook } from "./routes/webhooks/ping.ts";
 
 /** Seconds a client should wait before retrying while a dependency is down. */
 const UNAVAILABLE_RETRY_AFTER_S = 5;
@@ -78,6 +83,11 @@ export function newApp(deps: ApiDeps): App {
   registerCreateApiKey(app);
   registerListApiKeys(app);
   registerRevokeApiKey(app);
+  registerCreateWebhook(app);
+  registerListWebhooks(app);
+  registerDeleteWebhook(app);
+  registerWebhookDeliveries(app);
+  registerPingWebhook(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

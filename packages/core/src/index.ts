@@ -17,3 +17,10 @@ export {
   SeriesStep,
   STEP_MS,
 } from "./time-bucket.ts";
+export {
+  signWebhook,
+  verifyWebhook,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TOLERANCE_SECONDS,
+  webhookSignature,
+} from "./webhook-signature.ts";

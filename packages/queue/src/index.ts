@@ -1,12 +1,17 @@
 export { catalogChangesChannel, LiveCatalog, type LiveCatalogOptions } from "./live-catalog.ts";
 export {
+  ackLiveEvents,
   appendLiveEvent,
+  claimStaleLiveEvents,
+  ensureLiveEventsGroup,
+  type GroupRead,
   LIVE_EVENTS_MAX_LENGTH,
   type LiveEvent,
   lastLiveEventId,
   liveEventsAfter,
   liveEventsKey,
   readLiveEvents,
+  readLiveEventsAsGroup,
   type StoredLiveEvent,
 } from "./live-events.ts";
 export {
@@ -14,6 +19,7 @@ export {
   DETECTOR_TICK_JOB,
   SIGNAL_BATCH_JOB,
   SIGNALS_QUEUE,
+  WEBHOOKS_QUEUE,
 } from "./names.ts";
 export { createProducerRedis, createWorkerRedis, redisReady } from "./redis-connection.ts";
 export { durableRedisServerArgs } from "./redis-server-args.ts";
@@ -25,3 +31,10 @@ export {
 } from "./signal-batch-job.ts";
 export { SignalBatcher, type SignalBatcherOptions } from "./signal-batcher.ts";
 export { createSignalsQueue } from "./signals-queue.ts";
+export {
+  createWebhooksQueue,
+  WEBHOOK_ATTEMPTS,
+  WEBHOOK_BACKOFF_MS,
+  WebhookDeliveryJob,
+  webhookDeliveryJobId,
+} from "./webhook-delivery-job.ts";

@@ -81,6 +81,86 @@ export async function lastLiveEventId(redis: Redis, prefix: string): Promise<str
   return last?.[0] ?? "0-0";
 }
 
+/**
+ * Creates a consumer group over the live events (idempotent). A group reads each event once across
+ * its consumers and remembers what each has not acknowledged, so a consumer that crashes mid-way
+ * has its events claimed by another: how webhooks get every event exactly once into their queue.
+ * A new group starts at the stream's end.
+ */
+export async function ensureLiveEventsGroup(redis: Redis, prefix: string, group: string): Promise<void> {
+  try {
+    await redis.xgroup("CREATE", liveEventsKey(prefix), group, "$", "MKSTREAM");
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith("BUSYGROUP"))) throw error;
+  }
+}
+
+export interface GroupRead {
+  events: StoredLiveEvent[];
+  /** Every entry id read, the unreadable ones too: acknowledge them all once handled. */
+  ids: string[];
+}
+
+/** New events for this consumer of the group, waiting up to `blockMs`. Holds its connection. */
+export async function readLiveEventsAsGroup(
+  redis: Redis,
+  prefix: string,
+  group: string,
+  consumer: string,
+  blockMs: number,
+): Promise<GroupRead> {
+  const result = (await redis.xreadgroup(
+    "GROUP",
+    group,
+    consumer,
+    "COUNT",
+    100,
+    "BLOCK",
+    blockMs,
+    "STREAMS",
+    liveEventsKey(prefix),
+    ">",
+  )) as Array<[string, Array<[string, string[] | null]>]> | null;
+  return groupRead(result?.[0]?.[1] ?? []);
+}
+
+/** Takes over events another consumer read but did not acknowledge within `minIdleMs`. */
+export async function claimStaleLiveEvents(
+  redis: Redis,
+  prefix: string,
+  group: string,
+  consumer: string,
+  minIdleMs: number,
+): Promise<GroupRead> {
+  const [, entries] = (await redis.xautoclaim(
+    liveEventsKey(prefix),
+    group,
+    consumer,
+    minIdleMs,
+    "0-0",
+    "COUNT",
+    100,
+  )) as [string, Array<[string, string[] | null]>];
+  return groupRead(entries);
+}
+
+export async function ackLiveEvents(
+  redis: Redis,
+  prefix: string,
+  group: string,
+  ids: string[],
+): Promise<void> {
+  if (ids.length > 0) await redis.xack(liveEventsKey(prefix), group, ...ids);
+}
+
+// An entry trimmed away while pending comes back without fields.
+function groupRead(entries: Array<[string, string[] | null]>): GroupRead {
+  return {
+    events: entries.flatMap(([id, fields]) => (fields ? parseEntry(id, fields) : [])),
+    ids: entries.map(([id]) => id),
+  };
+}
+
 function parseEntry(id: string, fields: string[]): StoredLiveEvent[] {
   const at = fields.indexOf("event");
   try {

@@ -9,3 +9,6 @@ export const DETECTION_QUEUE = "detection";
 
 /** Job name (and job scheduler id) of the detector tick. */
 export const DETECTOR_TICK_JOB = "detector-tick";
+
+/** BullMQ queue of webhook deliveries: one job per event and subscription. */
+export const WEBHOOKS_QUEUE = "webhooks";
