@@ -84,6 +84,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     logger: logger.child({ component: "api" }),
     logRequests: config.logRequests,
+    responseCacheMs: config.responseCacheMs,
     trustProxyHops: config.trustProxyHops,
     metrics: createApiMetrics(options.registry),
   });

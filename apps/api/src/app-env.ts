@@ -21,6 +21,8 @@ export interface ApiDeps {
   readiness: Record<string, () => Promise<void>>;
   logger: Logger;
   logRequests: boolean;
+  /** Identical public GETs within this many ms share one answer; 0 or absent: off. */
+  responseCacheMs?: number;
   trustProxyHops: number;
   metrics: ApiMetrics;
   /** Where webhook deliveries are queued (the aggregator delivers them). */

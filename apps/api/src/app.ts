@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
 import type { ApiDeps, AppEnv } from "./app-env.ts";
 import { ApiError, type ErrorCode, statusOf } from "./errors.ts";
+import { responseCache } from "./response-cache.ts";
 import { registerCreateApiKey } from "./routes/admin/keys/create.ts";
 import { registerListApiKeys } from "./routes/admin/keys/list.ts";
 import { registerRevokeApiKey } from "./routes/admin/keys/revoke.ts";
@@ -63,6 +64,11 @@ export function newApp(deps: ApiDeps): App {
       );
     }
   });
+
+  // Public reads only: the stream, intake and admin routes are not under these paths or not GETs.
+  const cache = responseCache({ ttlMs: deps.responseCacheMs ?? 0 });
+  for (const path of ["/v1/services", "/v1/services/*", "/v1/incidents", "/v1/incidents/*"])
+    app.use(path, cache);
 
   registerHealthz(app);
   registerReadyz(app);

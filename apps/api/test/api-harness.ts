@@ -25,7 +25,14 @@ export async function startTestApi(
   options: { env?: Record<string, string>; redisUrl?: string; databaseUrl?: string } = {},
 ): Promise<TestApi> {
   const prefix = uniquePrefix("api");
-  const config = loadConfig({ PORT: "0", QUEUE_PREFIX: prefix, LOG_LEVEL: "silent", ...options.env });
+  // Tests read right after they write: no response cache unless a test asks for one.
+  const config = loadConfig({
+    PORT: "0",
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: "silent",
+    RESPONSE_CACHE_MS: "0",
+    ...options.env,
+  });
   const testDatabase = await createTestDatabase();
   const seeded = await openDatabase({ url: testDatabase.url, dataDir: "unused" });
   await seeded.migrate();

@@ -1,5 +1,7 @@
-// The baseline: a bare Hono handler on @hono/node-server that parses the same JSON body and answers
-// 202, with no validation, Redis or Postgres. What the intake costs is measured against this.
+// The baselines: bare Hono handlers on @hono/node-server with no validation, Redis or Postgres.
+// POST /v1/reports parses the same JSON body and answers 202 (the intake benchmark's bar);
+// GET /v1/services/:slug/series answers a series of `points` zero points built once, the same
+// shape and size as Outcry's (the series benchmark's bar: what HTTP and JSON alone cost).
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 
@@ -7,6 +9,27 @@ const app = new Hono();
 app.post("/v1/reports", async (c) => {
   const report = await c.req.json();
   return c.json({ id: crypto.randomUUID(), service: report.service, counted: true }, 202);
+});
+
+const canned = new Map<number, string>();
+app.get("/v1/services/:slug/series", (c) => {
+  const points = Number(c.req.query("points") ?? 1440);
+  let body = canned.get(points);
+  if (!body) {
+    const start = Date.parse("2025-04-16T00:00:00Z");
+    body = JSON.stringify({
+      service: c.req.param("slug"),
+      points: Array.from({ length: points }, (_, index) => ({
+        t: new Date(start + index * 60_000).toISOString(),
+        count: 0,
+        expected: 5.25,
+        upper: 9.5,
+      })),
+    });
+    canned.set(points, body);
+  }
+  c.header("Content-Type", "application/json");
+  return c.body(body);
 });
 
 const server = serve(

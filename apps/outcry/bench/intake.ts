@@ -1,6 +1,5 @@
 // Intake benchmark: HTTP report to counted in Postgres, against a bare Hono handler measured in the
 // same run with the same load generator. Usage: pnpm bench:intake [--duration 60] [--connections 64]
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -8,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import postgres from "postgres";
+import { outcryIsUp, type Started, startProcess as start, stopProcess as stop } from "./bench-process.ts";
 
 const { values } = parseArgs({
   options: {
@@ -22,49 +22,6 @@ const duration = Number(values.duration);
 const connections = Number(values.connections);
 const root = new URL("../../..", import.meta.url).pathname;
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-interface Started {
-  proc: ChildProcess;
-  line: Record<string, unknown>;
-}
-
-function start(
-  args: string[],
-  env: Record<string, string>,
-  ready: (line: Record<string, unknown>) => boolean,
-) {
-  return new Promise<Started>((resolve, reject) => {
-    const proc = spawn(process.execPath, args, {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let buffer = "";
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (let newline = buffer.indexOf("\n"); newline >= 0; newline = buffer.indexOf("\n")) {
-        const text = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        try {
-          const line = JSON.parse(text);
-          if (ready(line)) resolve({ proc, line });
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    proc.once("exit", (code) =>
-      reject(new Error(`${args.join(" ")} exited with ${code} before it was ready`)),
-    );
-  });
-}
-
-function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    proc.once("exit", () => resolve());
-    proc.kill("SIGTERM");
-  });
-}
 
 /** Every request comes from a reporter of its own, so every accepted report is counted. */
 let reporter = 0;
@@ -156,8 +113,7 @@ async function measureOutcry() {
     REPORTER_KEY_SECRET: "bench-secret-bench-secret",
   };
   const main = join(root, "apps/outcry/src/main.ts");
-  const isUp = (line: Record<string, unknown>) =>
-    typeof line.msg === "string" && line.msg.startsWith("Outcry is");
+  const isUp = outcryIsUp;
   // One process with the supervised redis-server (AOF, fsync always), plus an aggregator process
   // when split, as a small deployment runs it.
   const roles = values.roles === "split" ? ["api", "aggregator"] : ["all"];

@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_REQUESTS: booleanish.default(true),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  // How long the api reuses a public query's answer for identical requests; 0 turns it off.
+  RESPONSE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   // A public Jetstream instance; "off" runs ingest without the live path.
   BLUESKY_JETSTREAM_URL: z
     .union([z.literal("off"), z.string().regex(/^wss?:\/\//, "must be a ws:// or wss:// URL, or off")])
@@ -79,6 +81,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     logLevel: env.LOG_LEVEL,
     logRequests: env.LOG_REQUESTS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    /** Identical public queries within this window share one answer (0: off). */
+    responseCacheMs: env.RESPONSE_CACHE_MS,
     jetstreamUrl: env.BLUESKY_JETSTREAM_URL === "off" ? undefined : env.BLUESKY_JETSTREAM_URL,
     blueskyService:
       env.BLUESKY_SERVICE ?? (env.BLUESKY_IDENTIFIER ? "https://bsky.social" : "https://public.api.bsky.app"),

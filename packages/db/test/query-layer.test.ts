@@ -143,6 +143,10 @@ describe.each(drivers)("query layer on $name", ({ open }) => {
     expect(await counts({ source: "bluesky" })).toEqual([0, 1, 0, 0]);
     expect(await counts({ region: "FR" })).toEqual([0, 0, 0, 0]);
     expect(await counts({ stepMs: 2 * MINUTE_MS, to: t0 + 4 * MINUTE_MS })).toEqual([3, 1]);
+    // The hour rollups, per region and as service totals, agree with the minutes.
+    expect(await counts({ stepMs: HOUR_MS, to: t0 + HOUR_MS })).toEqual([4]);
+    expect(await counts({ stepMs: HOUR_MS, to: t0 + HOUR_MS, region: "US" })).toEqual([3]);
+    expect(await counts({ stepMs: HOUR_MS, to: t0 + HOUR_MS, source: "report" })).toEqual([3]);
   });
 
   it("counts a post once, even when it comes back in another batch", async () => {

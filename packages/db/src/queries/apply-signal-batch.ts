@@ -1,7 +1,15 @@
 import { hourBucket, minuteBucket, type Signal, type SignalSource } from "@outcry/core";
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
-import { appliedBatches, countsHour, countsMinute, posts, reports } from "../schema/index.ts";
+import {
+  appliedBatches,
+  countsHour,
+  countsMinute,
+  posts,
+  reports,
+  serviceCountsHour,
+  serviceCountsMinute,
+} from "../schema/index.ts";
 import { arrayParam, executeRows } from "./raw-sql.ts";
 
 export interface SignalBatch {
@@ -31,6 +39,8 @@ export async function applySignalBatch(db: Db, batch: SignalBatch): Promise<{ ap
   const postSignals = batch.signals.filter((signal) => signal.post !== undefined);
   const minutes = tally(reportSignals, minuteBucket);
   const hours = tally(reportSignals, hourBucket);
+  const minuteTotals = totals(minutes);
+  const hourTotals = totals(hours);
   const applied = await executeRows<{ id: string }>(
     db,
     sql`
@@ -76,7 +86,11 @@ export async function applySignalBatch(db: Db, batch: SignalBatch): Promise<{ ap
       minute_counts as (${addCounts(countsMinute, minutes)}),
       hour_counts as (${addCounts(countsHour, hours)}),
       post_minute_counts as (${addPostCounts(countsMinute, "1 minute")}),
-      post_hour_counts as (${addPostCounts(countsHour, "1 hour")})
+      post_hour_counts as (${addPostCounts(countsHour, "1 hour")}),
+      minute_totals as (${addTotals(serviceCountsMinute, minuteTotals)}),
+      hour_totals as (${addTotals(serviceCountsHour, hourTotals)}),
+      post_minute_totals as (${addPostTotals(serviceCountsMinute, "1 minute")}),
+      post_hour_totals as (${addPostTotals(serviceCountsHour, "1 hour")})
       select id from claim`,
   );
   return { applied: applied.length > 0 };
@@ -108,6 +122,50 @@ function addPostCounts(table: typeof countsMinute | typeof countsHour, width: "1
     group by 1, 2, 3
     order by 1, 2, 3
     on conflict (service, bucket, region, source) do update set count = ${table}.count + excluded.count`;
+}
+
+type TotalRow = Omit<CountRow, "region">;
+
+function addTotals(table: typeof serviceCountsMinute | typeof serviceCountsHour, rows: TotalRow[]): SQL {
+  return sql`
+    insert into ${table} (service, bucket, source, count)
+    select service, to_timestamp(bucket_ms / 1000.0), source::signal_source, count
+    from unnest(
+      ${arrayParam(rows.map((row) => row.service))}::text[],
+      ${arrayParam(rows.map((row) => row.bucket))}::float8[],
+      ${arrayParam(rows.map((row) => row.source))}::text[],
+      ${arrayParam(rows.map((row) => row.count))}::int[]
+    ) as t(service, bucket_ms, source, count)
+    where exists (select from claim)
+    on conflict (service, bucket, source) do update set count = ${table}.count + excluded.count`;
+}
+
+function addPostTotals(
+  table: typeof serviceCountsMinute | typeof serviceCountsHour,
+  width: "1 minute" | "1 hour",
+): SQL {
+  return sql`
+    insert into ${table} (service, bucket, source, count)
+    select service, date_bin(${width}::interval, posted_at, timestamptz 'epoch') as bucket,
+      'bluesky'::signal_source, count(*)::int
+    from new_posts
+    group by 1, 2
+    order by 1, 2
+    on conflict (service, bucket, source) do update set count = ${table}.count + excluded.count`;
+}
+
+/** Count rows summed over regions, in the same lock order as the rows they come from. */
+function totals(rows: CountRow[]): TotalRow[] {
+  const summed = new Map<string, TotalRow>();
+  for (const row of rows) {
+    const key = `${row.service}\u0000${row.bucket}\u0000${row.source}`;
+    const total = summed.get(key);
+    if (total) total.count += row.count;
+    else summed.set(key, { service: row.service, bucket: row.bucket, source: row.source, count: row.count });
+  }
+  return [...summed.values()].sort(
+    (a, b) => compare(a.service, b.service) || a.bucket - b.bucket || compare(a.source, b.source),
+  );
 }
 
 /**

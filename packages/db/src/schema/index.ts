@@ -1,6 +1,6 @@
 export { apiKeys, webhookDeliveries, webhooks } from "./admin.ts";
 export { appliedBatches } from "./applied-batches.ts";
-export { countsHour, countsMinute } from "./counts.ts";
+export { countsHour, countsMinute, serviceCountsHour, serviceCountsMinute } from "./counts.ts";
 export { ALL_SOURCES, detectorStates, GLOBAL_REGION, incidents } from "./incidents.ts";
 export { ingestCursors, posts } from "./posts.ts";
 export { reports } from "./reports.ts";

@@ -1,0 +1,52 @@
+import type { MiddlewareHandler } from "hono";
+import { LRUCache } from "lru-cache";
+import type { AppEnv } from "./app-env.ts";
+
+interface CachedResponse {
+  body: ArrayBuffer;
+  headers: [string, string][];
+}
+
+/**
+ * A microcache for public queries: identical GETs within `ttlMs` share one answer, and identical
+ * GETs arriving while it is computed wait for it instead of each querying Postgres. A chart a
+ * newsroom embeds is loaded by thousands of readers at once; this turns that into one query a
+ * second, like a CDN in front would, whose Cache-Control the answers already carry.
+ * Only 200s are kept; the answer is at most `ttlMs` older than the data.
+ */
+export function responseCache(options: { ttlMs: number; maxEntries?: number }): MiddlewareHandler<AppEnv> {
+  if (options.ttlMs <= 0) return (_c, next) => next();
+  const cache = new LRUCache<string, CachedResponse>({
+    max: options.maxEntries ?? 2_000,
+    ttl: options.ttlMs,
+    // Large answers (a year of hours as CSV) count for more than small ones.
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (entry) => entry.body.byteLength + 1,
+  });
+  const computing = new Map<string, Promise<CachedResponse | undefined>>();
+  const respond = (entry: CachedResponse) =>
+    new Response(entry.body, { status: 200, headers: [...entry.headers, ["X-Cache", "hit"]] });
+
+  return async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    const key = c.req.url;
+    const ready = cache.get(key) ?? (await computing.get(key));
+    if (ready) {
+      c.res = respond(ready);
+      return;
+    }
+    let settle: (entry: CachedResponse | undefined) => void = () => {};
+    computing.set(key, new Promise((resolve) => (settle = resolve)));
+    let entry: CachedResponse | undefined;
+    try {
+      await next();
+      if (c.res.status === 200) {
+        entry = { body: await c.res.clone().arrayBuffer(), headers: [...c.res.headers.entries()] };
+        cache.set(key, entry);
+      }
+    } finally {
+      computing.delete(key);
+      settle(entry);
+    }
+  };
+}

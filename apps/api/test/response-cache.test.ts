@@ -1,0 +1,56 @@
+import { applySignalBatch } from "@outcry/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "./api-harness.ts";
+
+describe("the response cache of public queries", () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ env: { RESPONSE_CACHE_MS: "400" } });
+  });
+  afterAll(() => api.close());
+
+  const count = async (url: string) => {
+    const response = await fetch(url);
+    const series = (await response.json()) as { points: Array<{ count: number }> };
+    return {
+      cache: response.headers.get("x-cache"),
+      total: series.points.reduce((sum, p) => sum + p.count, 0),
+    };
+  };
+  const addReport = (at: number) =>
+    applySignalBatch(api.database.db, {
+      id: crypto.randomUUID(),
+      signals: [
+        { id: crypto.randomUUID(), service: "steam", region: "DE", source: "report", at, problem: "login" },
+      ],
+    });
+
+  it("answers identical queries from one computation, for at most its time to live", async () => {
+    const url = `${api.url}/v1/services/steam/series?step=1h`;
+    await addReport(Date.now() - 60_000);
+    expect(await count(url)).toEqual({ cache: null, total: 1 });
+    await addReport(Date.now() - 60_000);
+    // Within the window: the same answer, marked as a hit.
+    expect(await count(url)).toEqual({ cache: "hit", total: 1 });
+    // Another query is its own entry.
+    expect((await count(`${url}&source=report`)).total).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await count(url)).toEqual({ cache: null, total: 2 });
+  });
+
+  it("computes once for a burst of identical requests", async () => {
+    const url = `${api.url}/v1/services/steam/series?step=1m&region=DE`;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(url)));
+    const misses = answers.filter((response) => response.headers.get("x-cache") !== "hit");
+    expect(misses).toHaveLength(1);
+    expect(new Set(await Promise.all(answers.map((response) => response.text()))).size).toBe(1);
+  });
+
+  it("keeps no error answers", async () => {
+    const missing = `${api.url}/v1/services/nope/series`;
+    expect((await fetch(missing)).status).toBe(404);
+    const again = await fetch(missing);
+    expect(again.status).toBe(404);
+    expect(again.headers.get("x-cache")).toBeNull();
+  });
+});
