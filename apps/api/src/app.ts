@@ -33,6 +33,7 @@ import { registerDeleteWebhook } from "./routes/webhooks/delete.ts";
 import { registerWebhookDeliveries } from "./routes/webhooks/deliveries.ts";
 import { registerListWebhooks } from "./routes/webhooks/list.ts";
 import { registerPingWebhook } from "./routes/webhooks/ping.ts";
+import { registerWebPages } from "./web/register-web-pages.ts";
 
 /** Seconds a client should wait before retrying while a dependency is down. */
 const UNAVAILABLE_RETRY_AFTER_S = 5;
@@ -111,6 +112,7 @@ export function newApp(deps: ApiDeps): App {
   });
 
   registerDocsPage(app);
+  registerWebPages(app);
 
   app.notFound((c) =>
     errorJson(c, new ApiError({ code: "not_found", message: `no route ${c.req.method} ${c.req.path}` })),

@@ -1,0 +1,140 @@
+import type { Service } from "@outcry/core";
+import type { IncidentRow, PostRow } from "@outcry/db";
+import { describe, expect, it } from "vitest";
+import { WebAssets } from "../web-assets.ts";
+import { renderServicePage, type ServicePageData } from "./service-page.ts";
+
+const HOSTILE = `<script>alert("name")</script>"'&`;
+const NOW = Date.parse("2025-04-16T12:30:20Z");
+
+const service: Service = {
+  slug: "evil-corp",
+  name: HOSTILE,
+  category: "other",
+  countries: [],
+  aliases: ["evil"],
+  keywords: [],
+  problems: [
+    { id: "login", label: `<img src=x onerror=alert("label")>` },
+    { id: "app", label: "App" },
+  ],
+};
+
+const incident: IncidentRow = {
+  id: "0b9c7a52-4a56-4f0e-9a39-7c2b1c2f0d11",
+  service: "evil-corp",
+  region: "*",
+  source: "all",
+  status: "open",
+  startedAt: new Date("2025-04-16T12:00:00Z"),
+  detectedAt: new Date("2025-04-16T12:02:00Z"),
+  resolvedAt: null,
+  peakAt: new Date("2025-04-16T12:10:00Z"),
+  peakCount: 152,
+  peakExpected: 12.34,
+  peakScore: 0.99,
+  globalIncidentId: null,
+  updatedAt: new Date("2025-04-16T12:10:10Z"),
+};
+
+const post = (text: string, uri: string): PostRow => ({
+  uri,
+  service: "evil-corp",
+  region: "GB",
+  problem: "login",
+  postedAt: new Date("2025-04-16T12:25:00Z"),
+  text,
+  lang: 'en"><script>',
+  score: 0.9,
+});
+
+function data(overrides: Partial<ServicePageData> = {}): ServicePageData {
+  return {
+    service,
+    status: "problems",
+    openIncident: incident,
+    recent: { count: 42, expected: 3.26 },
+    regions: [
+      { region: "GB", count: 30 },
+      { region: "ZZ", count: 12 },
+    ],
+    problems: {
+      total: 10,
+      entries: [{ id: "login", label: service.problems[0]?.label ?? "", count: 10, share: 1 }],
+    },
+    day: { total: 400, busiest: { t: Date.parse("2025-04-16T12:00:00Z"), count: 300 } },
+    incidents: [incident],
+    posts: [
+      post(
+        `is it down?? <img src=x onerror=alert("post")> & "quotes"`,
+        "at://did:plc:abc123/app.bsky.feed.post/3kxyz",
+      ),
+      post("javascript link", "javascript:alert(1)"),
+    ],
+    origin: "https://outcry.example",
+    now: NOW,
+    ...overrides,
+  };
+}
+
+describe("the service page", () => {
+  const assets = WebAssets.load();
+
+  it("shows a hostile service name, problem label and post as text, never as markup", () => {
+    const page = renderServicePage(data(), assets);
+    expect(page).not.toMatch(/<script>alert|<img src=x/);
+    expect(page).toContain("Is &lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;&quot;&#39;&amp; down?");
+    expect(page).toContain("&lt;img src=x onerror=alert(&quot;label&quot;)&gt;");
+    expect(page).toContain(
+      "is it down?? &lt;img src=x onerror=alert(&quot;post&quot;)&gt; &amp; &quot;quotes&quot;",
+    );
+    expect(page).toContain('lang="en&quot;&gt;&lt;script&gt;"');
+    // The only scripts are the page's own, from its assets.
+    expect([...page.matchAll(/<script\b[^>]*>/g)].every((tag) => /src="\/assets\//.test(tag[0]))).toBe(true);
+  });
+
+  it("links posts to bsky.app, and does not link a URI that is not a post's", () => {
+    const page = renderServicePage(data(), assets);
+    expect(page).toContain('href="https://bsky.app/profile/did:plc:abc123/post/3kxyz"');
+    expect(page).not.toContain("javascript:alert");
+  });
+
+  it("says the status in words, with the open incident and the last 15 minutes against normal", () => {
+    const page = renderServicePage(data(), assets);
+    expect(page).toContain('<h2 class="status-headline" id="status-headline">Problems detected</h2>');
+    expect(page).toContain("42 signals in the last 15 minutes; usually about 3.3.");
+    expect(page).toContain(`<a href="/incidents/${incident.id}">Incident since 16 April 2025, 12:00 UTC</a>`);
+    const calm = renderServicePage(data({ status: "ok", openIncident: undefined }), assets);
+    expect(calm).toContain("No current problems");
+    expect(calm).toContain('id="status-incident" hidden');
+  });
+
+  it("offers the service's problem types and every country for a report", () => {
+    const page = renderServicePage(data(), assets);
+    expect(page).toContain('data-problem="app">App</button>');
+    expect(page).toContain('<option value="GB">United Kingdom</option>');
+    expect(page).toContain('<option value="ZZ">Rather not say</option>');
+    expect(page.match(/<option value="[A-Z]{2}">/g)?.length).toBeGreaterThan(240);
+  });
+
+  it("gives an embed snippet that is safe on someone else's page too", () => {
+    const page = renderServicePage(data(), assets);
+    const snippet = /<textarea id="embed-code"[^>]*>([^<]*)<\/textarea>/.exec(page)?.[1] ?? "";
+    // Once unescaped by the browser, the snippet is HTML whose alt text is itself escaped.
+    const entities: Record<string, string> = { lt: "<", gt: ">", quot: '"', amp: "&", "#39": "'" };
+    const unescaped = snippet.replace(/&(lt|gt|quot|amp|#39);/g, (_, name: string) => entities[name] ?? "");
+    expect(unescaped).toBe(
+      '<img src="https://outcry.example/v1/services/evil-corp/chart.svg?range=24h" alt="&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;&quot;&#39;&amp;: outage reports over the last 24 hours (Outcry)" width="800" height="400">',
+    );
+  });
+
+  it("shades its own open incident on the chart and lists regions by name", () => {
+    const page = renderServicePage(data(), assets);
+    expect(page).toContain(
+      `data-incidents="[{&quot;id&quot;:&quot;${incident.id}&quot;,&quot;start&quot;:${incident.startedAt.getTime()},&quot;end&quot;:null}]"`,
+    );
+    expect(page).toContain('<li><span>United Kingdom</span> <span class="count">30</span></li>');
+    expect(page).toContain('class="shade-5"><title>United Kingdom: 30 signals</title>');
+    expect(page).toContain("<li><span>Unknown</span>");
+  });
+});
