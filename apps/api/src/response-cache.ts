@@ -3,8 +3,9 @@ import { LRUCache } from "lru-cache";
 import type { AppEnv } from "./app-env.ts";
 
 interface CachedResponse {
-  body: ArrayBuffer;
-  headers: [string, string][];
+  // A Uint8Array and plain headers: @hono/node-server writes such a Response straight to the socket.
+  body: Uint8Array<ArrayBuffer>;
+  headers: Record<string, string>;
 }
 
 /**
@@ -25,7 +26,7 @@ export function responseCache(options: { ttlMs: number; maxEntries?: number }): 
   });
   const computing = new Map<string, Promise<CachedResponse | undefined>>();
   const respond = (entry: CachedResponse) =>
-    new Response(entry.body, { status: 200, headers: [...entry.headers, ["X-Cache", "hit"]] });
+    new Response(entry.body, { status: 200, headers: { ...entry.headers, "X-Cache": "hit" } });
 
   return async (c, next) => {
     if (c.req.method !== "GET") return next();
@@ -41,7 +42,10 @@ export function responseCache(options: { ttlMs: number; maxEntries?: number }): 
     try {
       await next();
       if (c.res.status === 200) {
-        entry = { body: await c.res.clone().arrayBuffer(), headers: [...c.res.headers.entries()] };
+        entry = {
+          body: new Uint8Array(await c.res.clone().arrayBuffer()),
+          headers: Object.fromEntries(c.res.headers.entries()),
+        };
         cache.set(key, entry);
       }
     } finally {
