@@ -32,7 +32,9 @@ export class OutcryProcess {
         if (outcry.exited) throw new Error(`outcry exited at start-up:\n${outcry.output.join("\n")}`);
         return outcry.output.find((entry) => entry.includes('"msg":"Outcry is'));
       },
-      { timeoutMs: 30_000, what: `outcry --role ${role} to start` },
+      // A cold start migrates an embedded PGlite and trains the text model: seconds alone, but
+      // three times that on a two-core machine running the other test files at once.
+      { timeoutMs: 60_000, what: `outcry --role ${role} to start` },
     ).catch((error: Error) => {
       outcry.process.kill("SIGKILL");
       throw new Error(`${error.message}\n${outcry.output.join("\n")}`);
