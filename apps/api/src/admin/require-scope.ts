@@ -32,10 +32,16 @@ export function requireScope(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** The security requirement and error responses every admin route declares in the document. */
-export const adminRoute: { security: Array<Record<string, string[]>> } = {
-  security: [{ bearerAuth: [] }],
-};
+/**
+ * What an admin route spreads into its createRoute: the key check for `scope`, and the bearer
+ * security requirement the document shows for it.
+ */
+export function adminOnly(scope: ApiKeyScope) {
+  return {
+    security: [{ bearerAuth: [] }] as Array<Record<string, string[]>>,
+    middleware: [requireScope(scope)] as [MiddlewareHandler<AppEnv>],
+  };
+}
 
 export const adminErrorResponses = {
   401: errorResponse("No admin key, or an unknown or revoked one."),

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Service } from "@outcry/core";
 import { writeService } from "../../admin/catalog-write.ts";
-import { adminErrorResponses, adminRoute, requireScope } from "../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../admin/require-scope.ts";
 import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
 
@@ -13,8 +13,7 @@ const route = createRoute({
   description:
     "Every process (api replicas, ingest, aggregator) reloads the catalog within a second. The seed catalog " +
     "never overwrites a service added or edited here.",
-  ...adminRoute,
-  middleware: [requireScope("catalog:write")] as const,
+  ...adminOnly("catalog:write"),
   request: { body: { required: true, content: { "application/json": { schema: Service.strict() } } } },
   responses: {
     201: { description: "The service as stored", content: { "application/json": { schema: Service } } },

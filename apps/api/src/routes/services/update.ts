@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Service, ServiceSlug } from "@outcry/core";
 import { writeService } from "../../admin/catalog-write.ts";
-import { adminErrorResponses, adminRoute, requireScope } from "../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../admin/require-scope.ts";
 import type { App } from "../../app.ts";
 import { errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { findService } from "./find-service.ts";
@@ -15,8 +15,7 @@ const route = createRoute({
   tags: ["admin"],
   summary: "Change a service: name, category, aliases, keywords, problem types, countries",
   description: "Lists given replace the stored ones. Every process reloads the catalog within a second.",
-  ...adminRoute,
-  middleware: [requireScope("catalog:write")] as const,
+  ...adminOnly("catalog:write"),
   request: {
     params: z.object({ slug: ServiceSlug }),
     body: { required: true, content: { "application/json": { schema: ServiceChanges } } },

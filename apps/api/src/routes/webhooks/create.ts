@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import { RegionCode, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TOLERANCE_SECONDS } from "@outcry/core";
 import { insertWebhook, whileAvailable } from "@outcry/db";
-import { adminErrorResponses, adminRoute, requireScope } from "../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../admin/require-scope.ts";
 import type { App } from "../../app.ts";
 import { ApiError, openApiErrorResponses } from "../../errors.ts";
 import { WebhookJson, webhookJson } from "./webhook-json.ts";
@@ -42,8 +42,7 @@ const route = createRoute({
     `refuse a \`t\` more than ${WEBHOOK_TOLERANCE_SECONDS} s from your clock (replays). Deliveries are at ` +
     "least once: dedupe on `Outcry-Event-Id`. A delivery is retried with backoff for about two hours " +
     "until the receiver answers 2xx within 10 s.",
-  ...adminRoute,
-  middleware: [requireScope("webhooks:write")] as const,
+  ...adminOnly("webhooks:write"),
   request: { body: { required: true, content: { "application/json": { schema: NewWebhook } } } },
   responses: {
     201: {

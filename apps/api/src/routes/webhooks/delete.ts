@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { disableWebhook, whileAvailable } from "@outcry/db";
-import { adminErrorResponses, adminRoute, requireScope } from "../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../admin/require-scope.ts";
 import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
 
@@ -9,8 +9,7 @@ const route = createRoute({
   path: "/v1/webhooks/{id}",
   tags: ["webhooks"],
   summary: "Unsubscribe: nothing more is delivered, retries pending included",
-  ...adminRoute,
-  middleware: [requireScope("webhooks:write")] as const,
+  ...adminOnly("webhooks:write"),
   request: { params: z.object({ id: z.uuid() }) },
   responses: {
     204: { description: "Unsubscribed" },

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { webhookDeliveryLog, whileAvailable } from "@outcry/db";
-import { adminErrorResponses, adminRoute, requireScope } from "../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../admin/require-scope.ts";
 import type { App } from "../../app.ts";
 import { errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { TimeParam } from "../../time-param.ts";
@@ -12,8 +12,7 @@ const route = createRoute({
   path: "/v1/webhooks/{id}/deliveries",
   tags: ["webhooks"],
   summary: "A subscription's delivery log: every attempt, with the receiver's answer",
-  ...adminRoute,
-  middleware: [requireScope("webhooks:write")] as const,
+  ...adminOnly("webhooks:write"),
   request: {
     params: z.object({ id: z.uuid() }),
     query: z.object({

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listWebhooks, whileAvailable } from "@outcry/db";
-import { adminErrorResponses, adminRoute, requireScope } from "../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../admin/require-scope.ts";
 import type { App } from "../../app.ts";
 import { openApiErrorResponses } from "../../errors.ts";
 import { WebhookJson, webhookJson } from "./webhook-json.ts";
@@ -10,8 +10,7 @@ const route = createRoute({
   path: "/v1/webhooks",
   tags: ["webhooks"],
   summary: "Every webhook subscription, without secrets",
-  ...adminRoute,
-  middleware: [requireScope("webhooks:write")] as const,
+  ...adminOnly("webhooks:write"),
   responses: {
     200: {
       description: "Newest first",

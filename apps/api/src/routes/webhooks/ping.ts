@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DependencyUnavailableError } from "@outcry/core";
 import { webhookDeliveryJobId } from "@outcry/queue";
-import { adminErrorResponses, adminRoute, requireScope } from "../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../admin/require-scope.ts";
 import type { App } from "../../app.ts";
 import { errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { findWebhook } from "./find-webhook.ts";
@@ -11,8 +11,7 @@ const route = createRoute({
   path: "/v1/webhooks/{id}/ping",
   tags: ["webhooks"],
   summary: "Send a signed `ping` event through the delivery queue, to test a receiver",
-  ...adminRoute,
-  middleware: [requireScope("webhooks:write")] as const,
+  ...adminOnly("webhooks:write"),
   request: { params: z.object({ id: z.uuid() }) },
   responses: {
     202: {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiKeyScope, generateApiKey } from "@outcry/core";
 import { insertApiKey, whileAvailable } from "@outcry/db";
-import { adminErrorResponses, adminRoute, requireScope } from "../../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../../admin/require-scope.ts";
 import type { App } from "../../../app.ts";
 import { openApiErrorResponses } from "../../../errors.ts";
 import { ApiKeyJson } from "./api-key-json.ts";
@@ -18,8 +18,7 @@ const route = createRoute({
   path: "/v1/admin/keys",
   tags: ["admin"],
   summary: "Create an admin key; its secret is in this answer only",
-  ...adminRoute,
-  middleware: [requireScope("keys:write")] as const,
+  ...adminOnly("keys:write"),
   request: { body: { required: true, content: { "application/json": { schema: NewKey } } } },
   responses: {
     201: {

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listApiKeys, whileAvailable } from "@outcry/db";
-import { adminErrorResponses, adminRoute, requireScope } from "../../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../../admin/require-scope.ts";
 import type { App } from "../../../app.ts";
 import { openApiErrorResponses } from "../../../errors.ts";
 import { ApiKeyJson, apiKeyJson } from "./api-key-json.ts";
@@ -10,8 +10,7 @@ const route = createRoute({
   path: "/v1/admin/keys",
   tags: ["admin"],
   summary: "Every admin key, revoked ones included, without secrets",
-  ...adminRoute,
-  middleware: [requireScope("keys:write")] as const,
+  ...adminOnly("keys:write"),
   responses: {
     200: {
       description: "Newest first",

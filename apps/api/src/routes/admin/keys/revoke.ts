@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { revokeApiKey, whileAvailable } from "@outcry/db";
-import { adminErrorResponses, adminRoute, requireScope } from "../../../admin/require-scope.ts";
+import { adminErrorResponses, adminOnly } from "../../../admin/require-scope.ts";
 import type { App } from "../../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../../errors.ts";
 
@@ -9,8 +9,7 @@ const route = createRoute({
   path: "/v1/admin/keys/{id}",
   tags: ["admin"],
   summary: "Revoke an admin key; it stops working at once",
-  ...adminRoute,
-  middleware: [requireScope("keys:write")] as const,
+  ...adminOnly("keys:write"),
   request: { params: z.object({ id: z.uuid() }) },
   responses: {
     204: { description: "Revoked" },
