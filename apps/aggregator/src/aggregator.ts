@@ -1,5 +1,5 @@
 import type { Config } from "@outcry/core";
-import { type Database, pruneAppliedBatches, prunePosts } from "@outcry/db";
+import { type Database, pruneAppliedBatches, prunePosts, pruneWebhookDeliveries } from "@outcry/db";
 import { createWorkerRedis, SIGNALS_QUEUE, type SignalBatchJob, signalBatchBackoff } from "@outcry/queue";
 import { Worker } from "bullmq";
 import type { Logger } from "pino";
@@ -79,8 +79,9 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
 
-  // Batch ids are only needed while a batch may still be redelivered, and post texts only for the
-  // retention period; prune both hourly. Several aggregators pruning at once is harmless.
+  // Batch ids are only needed while a batch may still be redelivered, post texts only for the
+  // retention period, webhook delivery attempts for a month; prune them hourly. Several
+  // aggregators pruning at once is harmless.
   const prune = setInterval(() => {
     pruneAppliedBatches(database.db)
       .then((removed) => removed > 0 && logger.info({ removed }, "pruned applied batch ids"))
@@ -88,6 +89,9 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
     prunePosts(database.db, config.postsRetentionMs)
       .then((removed) => removed > 0 && logger.info({ removed }, "pruned posts past their retention"))
       .catch((error) => logger.warn({ err: error }, "pruning posts failed; will retry"));
+    pruneWebhookDeliveries(database.db)
+      .then((removed) => removed > 0 && logger.info({ removed }, "pruned old webhook delivery attempts"))
+      .catch((error) => logger.warn({ err: error }, "pruning webhook deliveries failed; will retry"));
   }, 3_600_000);
   prune.unref();
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Aggregator, startAggregator } from "@outcry/aggregator";
 import { loadConfig, verifyWebhook } from "@outcry/core";
+import { pruneWebhookDeliveries, WEBHOOK_DELIVERY_RETENTION_MS } from "@outcry/db";
 import { appendLiveEvent, createProducerRedis, redisReady } from "@outcry/queue";
 import { body, TEST_REDIS_URL, waitFor } from "@outcry/testing";
 import { pino } from "pino";
@@ -170,6 +171,16 @@ describe("webhooks", () => {
       error: "receiver answered 503",
       eventType: "incident.resolved",
     });
+  });
+
+  it("forgets delivery attempts after the retention, not before", async () => {
+    const logged = async () =>
+      (await body(send("GET", `/v1/webhooks/${webhookId}/deliveries?limit=200`))).deliveries.length;
+    expect(await logged()).toBeGreaterThan(0);
+    expect(await pruneWebhookDeliveries(api.database.db)).toBe(0);
+    const later = Date.now() + WEBHOOK_DELIVERY_RETENTION_MS + 60_000;
+    expect(await pruneWebhookDeliveries(api.database.db, later)).toBeGreaterThan(0);
+    expect(await logged()).toBe(0);
   });
 
   it("pings through the queue, and delivers nothing once unsubscribed", async () => {

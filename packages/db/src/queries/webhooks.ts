@@ -64,3 +64,15 @@ export async function webhookDeliveryLog(
     .orderBy(desc(webhookDeliveries.at))
     .limit(options.limit);
 }
+
+/** How long delivery attempts stay in the log: long enough to debug a receiver after a holiday. */
+export const WEBHOOK_DELIVERY_RETENTION_MS = 30 * 24 * 3_600_000;
+
+/** Forgets delivery attempts older than the retention; returns how many. */
+export async function pruneWebhookDeliveries(db: Db, now = Date.now()): Promise<number> {
+  const removed = await db
+    .delete(webhookDeliveries)
+    .where(lt(webhookDeliveries.at, new Date(now - WEBHOOK_DELIVERY_RETENTION_MS)))
+    .returning({ id: webhookDeliveries.id });
+  return removed.length;
+}
