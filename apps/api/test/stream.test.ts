@@ -1,48 +1,7 @@
 import { appendLiveEvent, createProducerRedis, redisReady } from "@outcry/queue";
-import { body, TEST_REDIS_URL, waitFor } from "@outcry/testing";
+import { body, openEventStream as openStream, TEST_REDIS_URL, waitFor } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./api-harness.ts";
-
-interface SseEvent {
-  id: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** A real SSE client over fetch: parses frames as they arrive. */
-async function openStream(url: string, headers: Record<string, string> = {}) {
-  const abort = new AbortController();
-  const response = await fetch(url, { headers, signal: abort.signal });
-  const events: SseEvent[] = [];
-  let comments = 0;
-  if (response.ok && response.body) {
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = "";
-      for (;;) {
-        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-        if (done) return;
-        buffer += value;
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          end = buffer.indexOf("\n\n");
-          if (frame.startsWith(":")) comments++;
-          const field = (name: string) => frame.match(new RegExp(`^${name}: ?(.*)$`, "m"))?.[1];
-          const data = field("data");
-          if (data)
-            events.push({
-              id: field("id") ?? "",
-              event: field("event") ?? "message",
-              data: JSON.parse(data),
-            });
-        }
-      }
-    })();
-  }
-  return { response, events, comments: () => comments, close: () => abort.abort() };
-}
 
 describe("the live stream", () => {
   let api: TestApi;

@@ -1,4 +1,5 @@
 export * from "./bluesky/index.ts";
+export { openEventStream, type ServerSentEvent } from "./event-stream.ts";
 export { body } from "./read-body.ts";
 export { TcpProxy } from "./tcp-proxy.ts";
 export { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "./test-database.ts";
