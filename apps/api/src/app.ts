@@ -68,8 +68,9 @@ export function newApp(deps: ApiDeps): App {
 
   // Public reads only: the stream, intake and admin routes are not under these paths or not GETs.
   const cache = responseCache({ ttlMs: deps.responseCacheMs ?? 0 });
-  for (const path of ["/v1/services", "/v1/services/*", "/v1/incidents", "/v1/incidents/*"])
-    app.use(path, cache);
+  // "/x/*" also matches "/x" itself: one registration per tree, or a request would meet the cache
+  // twice and wait on its own computation.
+  for (const path of ["/v1/services/*", "/v1/incidents/*"]) app.use(path, cache);
 
   registerHealthz(app);
   registerReadyz(app);

@@ -46,6 +46,22 @@ describe("the response cache of public queries", () => {
     expect(new Set(await Promise.all(answers.map((response) => response.text()))).size).toBe(1);
   });
 
+  it("serves the lists too, a list being the root of its tree", async () => {
+    for (const path of [
+      "/v1/services",
+      "/v1/incidents",
+      "/v1/services/steam",
+      "/v1/incidents?service=steam",
+    ]) {
+      const first = await fetch(`${api.url}${path}`, { signal: AbortSignal.timeout(5_000) });
+      expect(first.status).toBe(200);
+      expect(first.headers.get("x-cache")).toBeNull();
+      const second = await fetch(`${api.url}${path}`, { signal: AbortSignal.timeout(5_000) });
+      expect(second.headers.get("x-cache")).toBe("hit");
+      expect(await second.text()).toBe(await first.text());
+    }
+  });
+
   it("keeps no error answers", async () => {
     const missing = `${api.url}/v1/services/nope/series`;
     expect((await fetch(missing)).status).toBe(404);
