@@ -35,6 +35,8 @@ export interface OpenDatabaseOptions {
 }
 
 const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
+/** Arbitrary key of the advisory lock held while migrations run. */
+const MIGRATION_LOCK = 7_264_002;
 
 /** Opens Postgres (postgres.js) or embedded PGlite behind the same drizzle interface. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -61,7 +63,18 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
     db,
     driver: "postgres",
     location: location.toString(),
-    migrate: () => migratePostgres(db, { migrationsFolder }),
+    // Roles starting together on a fresh database would otherwise race to create the same
+    // schema and fail; the others wait, then find nothing left to do.
+    migrate: async () => {
+      const session = await client.reserve();
+      try {
+        await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePostgres(db, { migrationsFolder });
+      } finally {
+        await session`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+        session.release();
+      }
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -296,6 +296,22 @@ describe.each(drivers)("query layer on $name", ({ open }) => {
   });
 });
 
+describe("migrations on Postgres", () => {
+  it("run once when several roles start together on a fresh database", async () => {
+    const fresh = await createTestDatabase();
+    const roles = await Promise.all(
+      [1, 2, 3].map(() => openDatabase({ url: fresh.url, dataDir: "unused", maxConnections: 2 })),
+    );
+    try {
+      await Promise.all(roles.map((role) => role.migrate()));
+      expect(await listServices(roles[0]?.db as Database["db"])).toEqual([]);
+    } finally {
+      for (const role of roles) await role.close();
+      await fresh.drop();
+    }
+  });
+});
+
 describe("isDatabaseUnavailable", () => {
   it("recognises a refused connection and not a query error", async () => {
     const unreachable = await openDatabase({
