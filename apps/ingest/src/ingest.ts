@@ -7,6 +7,8 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createIngestMetrics } from "./ingest-metrics.ts";
 import { JetstreamClient } from "./jetstream-client.ts";
+import { createOfficialMetrics } from "./official-metrics.ts";
+import { OfficialPoller } from "./official-poller.ts";
 import { PostCollector } from "./post-collector.ts";
 import { SearchPoller } from "./search-poller.ts";
 
@@ -92,11 +94,27 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       : undefined;
   search?.start();
 
+  const official =
+    config.officialIntervalMs > 0
+      ? new OfficialPoller({
+          db: database.db,
+          catalog: options.catalog,
+          intervalMs: config.officialIntervalMs,
+          hostIntervalMs: config.officialHostIntervalMs,
+          staleMs: config.officialStaleMs,
+          blueskyService: config.blueskyService,
+          logger: logger.child({ collector: "official" }),
+          metrics: createOfficialMetrics(options.registry),
+        })
+      : undefined;
+  official?.start();
+
   const description = [
     config.jetstreamUrl ? `jetstream ${config.jetstreamUrl}` : "jetstream off",
     search
       ? `search ${config.blueskyService} every ${config.searchIntervalMs / 1000} s (${config.blueskyIdentifier ? `as ${config.blueskyIdentifier}` : "anonymous"})`
       : "search off",
+    official ? `official sources every ${config.officialIntervalMs / 1000} s` : "official sources off",
   ].join("; ");
   let closing: Promise<void> | undefined;
   return {
@@ -111,7 +129,7 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     },
     close() {
       closing ??= (async () => {
-        await Promise.all([jetstream?.close(), search?.close()]);
+        await Promise.all([jetstream?.close(), search?.close(), official?.close()]);
         await batcher.close();
         await queue.close();
       })();

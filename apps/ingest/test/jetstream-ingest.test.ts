@@ -69,6 +69,7 @@ describe("jetstream ingest", () => {
       QUEUE_PREFIX: prefix,
       BLUESKY_JETSTREAM_URL: jetstream.url,
       BLUESKY_SEARCH_INTERVAL_SECONDS: "0",
+      OFFICIAL_POLL_INTERVAL_SECONDS: "0",
     });
     aggregator = await startAggregator({
       config,
@@ -255,6 +256,7 @@ describe("search ingest", () => {
       BLUESKY_IDENTIFIER: account.handle,
       BLUESKY_APP_PASSWORD: account.password,
       BLUESKY_SEARCH_INTERVAL_SECONDS: "1",
+      OFFICIAL_POLL_INTERVAL_SECONDS: "0",
     });
     aggregator = await startAggregator({
       config,

@@ -2,19 +2,28 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 
+/** A check slower than this counts as down: readiness must answer quickly to be useful. */
+const CHECK_TIMEOUT_MS = 1_000;
+
 export interface MetricsServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
+/** Named dependency checks for /readyz (postgres, redis): each resolves when its dependency answers. */
+export type ReadinessChecks = Record<string, () => Promise<void>>;
+
 /**
- * /metrics and /healthz for a process that runs no api (`--role ingest` or `--role aggregator`
- * alone), so Prometheus can scrape every role. A role inside the api's process is served there.
+ * /metrics, /healthz and /readyz for a process that runs no api (`--role ingest` or `--role
+ * aggregator` alone), so Prometheus can scrape every role and Kubernetes can probe it. /readyz
+ * answers like the api's: 200 when every check passes, else 503 with `Retry-After`. A role inside
+ * the api's process is served there.
  */
 export async function startMetricsServer(
   registry: Registry,
   host: string,
   port: number,
+  readiness: ReadinessChecks,
 ): Promise<MetricsServer> {
   const server = createServer((request, response) => {
     if (request.method === "GET" && request.url === "/metrics") {
@@ -24,10 +33,17 @@ export async function startMetricsServer(
       );
     } else if (request.method === "GET" && request.url === "/healthz") {
       response.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+    } else if (request.method === "GET" && request.url === "/readyz") {
+      checkReadiness(readiness).then(({ ready, checks }) => {
+        const headers = { "content-type": "application/json", ...(ready ? {} : { "retry-after": "5" }) };
+        response
+          .writeHead(ready ? 200 : 503, headers)
+          .end(JSON.stringify({ status: ready ? "ready" : "unavailable", checks }));
+      });
     } else {
       response
         .writeHead(404, { "content-type": "application/json" })
-        .end('{"error":{"code":"not_found","message":"only /metrics and /healthz here"}}');
+        .end('{"error":{"code":"not_found","message":"only /metrics, /healthz and /readyz here"}}');
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -45,4 +61,29 @@ export async function startMetricsServer(
     url: `http://${host}:${bound}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+async function checkReadiness(
+  readiness: ReadinessChecks,
+): Promise<{ ready: boolean; checks: Record<string, "ok" | "down"> }> {
+  const entries = Object.entries(readiness);
+  const results = await Promise.all(entries.map(([, check]) => passes(check, CHECK_TIMEOUT_MS)));
+  const checks = Object.fromEntries(
+    entries.map(([name], index) => [name, results[index] ? ("ok" as const) : ("down" as const)]),
+  );
+  return { ready: results.every(Boolean), checks };
+}
+
+async function passes(check: () => Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([check().then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

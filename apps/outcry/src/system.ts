@@ -1,6 +1,14 @@
+import { readFileSync } from "node:fs";
 import { startAggregator } from "@outcry/aggregator";
 import { startApiServer } from "@outcry/api";
-import { type Config, loadSeedCatalog } from "@outcry/core";
+import {
+  type Catalog,
+  CatalogFileError,
+  type Config,
+  loadSeedCatalog,
+  parseCatalogFile,
+  withCatalogFile,
+} from "@outcry/core";
 import { listServices, openDatabase, upsertServices } from "@outcry/db";
 import { type Ingest, startIngest } from "@outcry/ingest";
 import { createProducerRedis, LiveCatalog, redisReady } from "@outcry/queue";
@@ -30,6 +38,8 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
       await closer().catch((error) => logger.error({ err: error }, "error while stopping"));
     }
   };
+  // Before anything starts: a bad catalog file stops start-up with nothing written.
+  const seedCatalog = startupCatalog(config);
   try {
     let supervised: SupervisedRedis | undefined;
     if (!config.redisUrl) {
@@ -49,7 +59,7 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     });
     closers.push(() => database.close());
     await database.migrate();
-    await upsertServices(database.db, loadSeedCatalog());
+    await upsertServices(database.db, seedCatalog);
     const adminKeyFile = role === "all" ? await bootstrapAdminKey(database.db, config.dataDir) : undefined;
     if (adminKeyFile) logger.info({ file: adminKeyFile }, "created the first admin key; it is in this file");
     const publisher = createProducerRedis(redisUrl);
@@ -123,7 +133,12 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     }
 
     if (!apiUrl) {
-      const metrics = await startMetricsServer(registry, config.host, config.port);
+      const metrics = await startMetricsServer(registry, config.host, config.port, {
+        postgres: () => database.ping(),
+        redis: async () => {
+          await publisher.ping();
+        },
+      });
       closers.push(() => metrics.close());
       metricsUrl = `${metrics.url}/metrics`;
     }
@@ -152,4 +167,18 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     await close();
     throw error;
   }
+}
+
+/** The seed, with CATALOG_FILE's services laid over it when one is configured. */
+function startupCatalog(config: Config): Catalog {
+  const seed = loadSeedCatalog();
+  const file = config.catalogFile;
+  if (!file) return seed;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CatalogFileError([`CATALOG_FILE ${file}: cannot be read (${(error as Error).message})`]);
+  }
+  return withCatalogFile(seed, parseCatalogFile(text, file), file);
 }

@@ -54,6 +54,14 @@ const EnvSchema = z.object({
   BLUESKY_APP_PASSWORD: z.string().min(1).optional(),
   BLUESKY_SEARCH_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   POSTS_RETENTION_DAYS: positiveInt.default(7),
+  // A JSON catalog laid over the seed at start-up (services replaced or added by slug).
+  CATALOG_FILE: z.string().min(1).optional(),
+  // How often each official source (status page, feed, account) is read; 0 turns the poller off.
+  OFFICIAL_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  // Politeness: at least this long between two requests to one host, however many sources it serves.
+  OFFICIAL_HOST_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  // A source that has not been read successfully for this long is marked stale.
+  OFFICIAL_STALE_MINUTES: positiveInt.default(15),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -91,6 +99,11 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     /** 0 turns the search poller off. */
     searchIntervalMs: env.BLUESKY_SEARCH_INTERVAL_SECONDS * 1000,
     postsRetentionMs: env.POSTS_RETENTION_DAYS * 24 * 3_600_000,
+    catalogFile: env.CATALOG_FILE,
+    /** 0 turns the official sources' poller off. */
+    officialIntervalMs: env.OFFICIAL_POLL_INTERVAL_SECONDS * 1000,
+    officialHostIntervalMs: env.OFFICIAL_HOST_INTERVAL_MS,
+    officialStaleMs: env.OFFICIAL_STALE_MINUTES * 60_000,
   };
 }
 

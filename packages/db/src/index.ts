@@ -24,6 +24,19 @@ export {
   updateIncident,
 } from "./queries/detection.ts";
 export {
+  listOfficialChanges,
+  loadOfficialSources,
+  type NewOfficialChange,
+  type OfficialChangeKind,
+  type OfficialChangeRow,
+  type OfficialChangesQuery,
+  type OfficialReading,
+  type OfficialSourceKind,
+  type OfficialSourceRow,
+  recordOfficialFailure,
+  recordOfficialReading,
+} from "./queries/official.ts";
+export {
   latestPosts,
   loadIngestCursor,
   type PostRow,

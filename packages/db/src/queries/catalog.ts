@@ -21,6 +21,7 @@ export async function upsertServices(db: Db, catalog: Catalog): Promise<void> {
         aliases: service.aliases,
         keywords: service.keywords,
         problems: service.problems,
+        official: service.official ?? null,
       })),
     )
     .onConflictDoUpdate({
@@ -33,6 +34,7 @@ export async function upsertServices(db: Db, catalog: Catalog): Promise<void> {
         aliases: sql`excluded.aliases`,
         keywords: sql`excluded.keywords`,
         problems: sql`excluded.problems`,
+        official: sql`excluded.official`,
         updatedAt: sql`now()`,
       },
       setWhere: isNull(services.editedAt),
@@ -49,6 +51,7 @@ export async function saveEditedService(db: Db, service: Service): Promise<void>
     aliases: service.aliases,
     keywords: service.keywords,
     problems: service.problems,
+    official: service.official ?? null,
     editedAt: new Date(),
     updatedAt: new Date(),
   };
@@ -70,5 +73,6 @@ export async function listServices(db: Db): Promise<Service[]> {
     aliases: row.aliases,
     keywords: row.keywords,
     problems: row.problems,
+    ...(row.official ? { official: row.official } : {}),
   }));
 }

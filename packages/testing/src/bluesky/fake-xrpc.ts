@@ -120,6 +120,7 @@ export class FakeBlueskyXrpc {
       ["com.atproto.server.getSession", { method: "GET", handle: (r) => this.#getSession(r) }],
       ["com.atproto.server.deleteSession", { method: "POST", handle: (r) => this.#deleteSession(r) }],
       [SEARCH_POSTS, { method: "GET", handle: (r) => this.#searchPosts(r) }],
+      ["app.bsky.feed.getAuthorFeed", { method: "GET", handle: (r) => this.#getAuthorFeed(r) }],
     ]);
   }
 
@@ -340,6 +341,30 @@ export class FakeBlueskyXrpc {
           ? encodeCursor(params.sort, sortKey(last, params.sort))
           : undefined,
       hitsTotal: matches.length,
+    };
+  }
+
+  /**
+   * An author's own posts, newest first (by sortAt), as app.bsky.feed.getAuthorFeed answers for
+   * filter posts_no_replies: every post added here is a top-level post, and none is a repost.
+   * Cursors are the offset, which stays stable while no post is added.
+   */
+  #getAuthorFeed(request: Request): unknown {
+    const query = new URL(request.url).searchParams;
+    const actor = query.get("actor");
+    if (!actor) throw invalidParams('Missing required key "actor"', "app.bsky.feed.getAuthorFeed");
+    const limit = parseLimit(query.get("limit"), 50, "app.bsky.feed.getAuthorFeed");
+    const posts = [...this.#posts.values()]
+      .filter((post) => post.view.author.did === actor || post.view.author.handle === actor.toLowerCase())
+      .sort((a, b) => b.sortAtMs - a.sortAtMs || (a.view.uri < b.view.uri ? 1 : -1));
+    if (posts.length === 0 && !actor.startsWith("did:")) {
+      throw new XrpcProblem(400, "InvalidRequest", "Profile not found");
+    }
+    const start = Number(query.get("cursor") ?? 0) || 0;
+    const page = posts.slice(start, start + limit);
+    return {
+      feed: page.map((post) => ({ post: post.view })),
+      ...(start + limit < posts.length ? { cursor: String(start + limit) } : {}),
     };
   }
 
@@ -638,17 +663,19 @@ function parseSearchParams(query: URLSearchParams): SearchParams {
   };
 }
 
-function invalidParams(detail: string): XrpcProblem {
-  return new XrpcProblem(400, "InvalidRequest", `Invalid ${SEARCH_POSTS} params: ${detail}`);
+function invalidParams(detail: string, method = SEARCH_POSTS): XrpcProblem {
+  return new XrpcProblem(400, "InvalidRequest", `Invalid ${method} params: ${detail}`);
 }
 
-/** The lexicon's integer bounds: 1 to 100, 25 when absent. */
-function parseLimit(raw: string | null): number {
-  if (raw === null) return 25;
-  if (!/^-?\d+$/.test(raw)) throw invalidParams(`Expected integer value type (got ${JSON.stringify(raw)})`);
+/** The lexicon's integer bounds: 1 to 100, `fallback` (searchPosts: 25; getAuthorFeed: 50) when absent. */
+function parseLimit(raw: string | null, fallback = 25, method = SEARCH_POSTS): number {
+  if (raw === null) return fallback;
+  if (!/^-?\d+$/.test(raw)) {
+    throw invalidParams(`Expected integer value type (got ${JSON.stringify(raw)})`, method);
+  }
   const limit = Number(raw);
-  if (limit < 1) throw invalidParams(`integer too small (minimum 1, got ${limit})`);
-  if (limit > 100) throw invalidParams(`integer too big (maximum 100, got ${limit})`);
+  if (limit < 1) throw invalidParams(`integer too small (minimum 1, got ${limit})`, method);
+  if (limit > 100) throw invalidParams(`integer too big (maximum 100, got ${limit})`, method);
   return limit;
 }
 
