@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { startDetectionWorker } from "./detection-worker.ts";
 import { type BatchOutcome, processSignalBatch } from "./process-signal-batch.ts";
+import { startQueueMetrics } from "./queue-metrics.ts";
 import { startWebhookWorker } from "./webhook-worker.ts";
 
 export interface AggregatorOptions {
@@ -98,12 +99,22 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
   const detection =
     options.detection === false ? undefined : await startDetectionWorker({ ...options, logger });
   const webhooks = options.webhooks === false ? undefined : await startWebhookWorker({ ...options, logger });
+  const queueMetrics = options.registry
+    ? startQueueMetrics({
+        ...options,
+        logger,
+        registry: options.registry,
+        prefix: config.queuePrefix,
+        db: database.db,
+      })
+    : undefined;
 
   let closing: Promise<void> | undefined;
   return {
     close() {
       closing ??= (async () => {
         clearInterval(prune);
+        await queueMetrics?.close();
         await detection?.close();
         await webhooks?.close();
         await worker.close();
