@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { MINUTE_MS } from "@outcry/core";
 import { applySignalBatch, upsertServices } from "@outcry/db";
@@ -7,6 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, SCREENSHOTS_DIR } from "./chromium.ts";
 import { type OutcrySystem, seedQuietHistory, startOutcrySystem } from "./outcry-system.ts";
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+// Every WCAG 2.0 and 2.1 rule at levels A and AA; each violation as "impact rule: where".
+const AXE_RUN = `axe
+  .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+  .then((result) => result.violations.map((violation) =>
+    violation.impact + " " + violation.id + ": " +
+    violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(", ")))`;
 // Reports one address may send a minute: low, so the browser meets the limit in a few reports.
 const RATE_LIMIT = 4;
 const HOSTILE_NAME = `<img src=x onerror=alert("name")>Evil "Corp"`;
@@ -287,5 +296,43 @@ describe("the public pages in a browser", () => {
     await shot(page, "hostile-names-phone");
     expect(alerts).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it("passes axe-core's WCAG 2 A and AA checks on every page, in light and dark", async () => {
+    const { incidents } = (await (await fetch(`${system.url}/v1/incidents?service=discord`)).json()) as {
+      incidents: Array<{ id: string }>;
+    };
+    const pages = ["/", "/services/discord", "/services/spotify", `/incidents/${incidents[0]?.id}`];
+    for (const colorScheme of ["light", "dark"] as const) {
+      // The pages allow scripts from their own origin only; axe is injected by the test.
+      const checker = await browser.newContext({
+        bypassCSP: true,
+        colorScheme,
+        viewport: { width: 1280, height: 900 },
+      });
+      try {
+        const tab = await checker.newPage();
+        // The checker itself finds what it should: an image without a text alternative.
+        await tab.setContent(`<!doctype html><html lang="en"><title>t</title><img src="data:,">`);
+        await tab.addScriptTag({ content: AXE_SOURCE });
+        expect(((await tab.evaluate(AXE_RUN)) as string[]).join()).toContain("image-alt");
+        for (const path of pages) {
+          await tab.goto(`${system.url}${path}`);
+          // Not "networkidle": the live stream keeps a request open. The chart draws after its fetch.
+          await tab.waitForLoadState("load");
+          await tab.waitForTimeout(500);
+          await tab.addScriptTag({ content: AXE_SOURCE });
+          // A string, so it runs in the page (whose globals this file's types do not know).
+          const violations = (await tab.evaluate(AXE_RUN)) as string[];
+          expect({ page: path, colorScheme, violations }).toEqual({
+            page: path,
+            colorScheme,
+            violations: [],
+          });
+        }
+      } finally {
+        await checker.close();
+      }
+    }
   });
 });
