@@ -1,12 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getIncident, incidentComposition, whileAvailable } from "@outcry/db";
+import { compareWithOfficial, unacknowledged } from "@outcry/official";
 import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { IncidentOfficialJson, incidentOfficialJson } from "../../official/official-json.ts";
+import { officialWord } from "../../official/official-word.ts";
 import { IncidentJson, incidentJson } from "./incident-json.ts";
 
 const Share = z.object({ count: z.number().int(), share: z.number().min(0).max(1) });
 
 const IncidentDetail = IncidentJson.extend({
+  official: IncidentOfficialJson,
   explanation: z.object({
     problems: z
       .array(Share.extend({ problem: z.string() }))
@@ -16,6 +20,9 @@ const IncidentDetail = IncidentJson.extend({
       .openapi({ description: "Top regions of the signals (global incidents only)" }),
   }),
 }).openapi("IncidentDetail");
+
+/** How long after the crowd's resolution an official all-clear still counts as this incident's. */
+const OFFICIAL_TAIL_MS = 7 * 24 * 3_600_000;
 
 /** Problem types and regions listed with an incident. */
 const TOP = 5;
@@ -39,22 +46,41 @@ const route = createRoute({
 export function registerGetIncident(app: App) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const db = c.get("deps").db;
+    const deps = c.get("deps");
+    const db = deps.db;
     const row = await whileAvailable(() => getIncident(db, id));
     if (!row) throw new ApiError({ code: "not_found", message: `no incident ${id}`, field: "id" });
-    const composition = await whileAvailable(() =>
-      incidentComposition(db, {
-        service: row.service,
-        region: row.region,
-        from: row.startedAt.getTime(),
-        to: (row.resolvedAt ?? new Date()).getTime(),
-        top: TOP,
-      }),
+    const now = Date.now();
+    const crowd = { id: row.id, startedAt: row.startedAt.getTime(), resolvedAt: row.resolvedAt?.getTime() };
+    const service = deps.catalog().get(row.service);
+    const [composition, official] = await whileAvailable(() =>
+      Promise.all([
+        incidentComposition(db, {
+          service: row.service,
+          region: row.region,
+          from: crowd.startedAt,
+          to: crowd.resolvedAt ?? now,
+          top: TOP,
+        }),
+        // The provider's all-clear may come well after the crowd's: read a week past it.
+        service
+          ? officialWord(db, service, {
+              from: crowd.startedAt,
+              to: Math.min(now, (crowd.resolvedAt ?? now) + OFFICIAL_TAIL_MS),
+            })
+          : undefined,
+      ]),
     );
     c.header("Cache-Control", "public, max-age=15");
     return c.json(
       {
         ...incidentJson(row),
+        official: official
+          ? incidentOfficialJson(
+              compareWithOfficial(crowd, official.episodes, now),
+              unacknowledged(crowd, official.episodes, now),
+            )
+          : null,
         explanation: {
           problems: composition.problems.map(({ key, ...share }) => ({ problem: key, ...share })),
           regions: composition.regions.map(({ key, ...share }) => ({ region: key, ...share })),

@@ -1,8 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Service, ServiceSlug } from "@outcry/core";
 import { serviceStatus, whileAvailable } from "@outcry/db";
+import { unacknowledged } from "@outcry/official";
 import type { App } from "../../app.ts";
 import { errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { ServiceOfficialJson, serviceOfficialJson } from "../../official/official-json.ts";
+import { officialWord } from "../../official/official-word.ts";
 import { IncidentJson, incidentJson } from "../incidents/incident-json.ts";
 import { findService } from "./find-service.ts";
 import { ServiceStatus } from "./service-status.ts";
@@ -14,6 +17,7 @@ const ServiceWithStatus = z
     score: z.number().min(0).max(1).nullable(),
     statusAt: z.iso.datetime().nullable().openapi({ description: "The minute the status describes" }),
     openIncident: IncidentJson.nullable(),
+    official: ServiceOfficialJson,
   })
   .openapi("ServiceWithStatus");
 
@@ -35,7 +39,17 @@ export function registerGetService(app: App) {
     const { slug } = c.req.valid("param");
     const deps = c.get("deps");
     const service = findService(deps, slug);
-    const status = await whileAvailable(() => serviceStatus(deps.db, slug));
+    const now = Date.now();
+    const [status, official] = await whileAvailable(() =>
+      Promise.all([serviceStatus(deps.db, slug), officialWord(deps.db, service, { from: now, to: now + 1 })]),
+    );
+    const open =
+      official?.episodes.filter((episode) => episode.end === undefined && episode.kind !== "post") ?? [];
+    const incident = status?.openIncident;
+    const silence =
+      official && incident
+        ? unacknowledged({ id: incident.id, startedAt: incident.startedAt.getTime() }, official.episodes, now)
+        : undefined;
     c.header("Cache-Control", "public, max-age=15");
     return c.json(
       {
@@ -44,6 +58,7 @@ export function registerGetService(app: App) {
         score: status ? Math.round(status.score * 1000) / 1000 : null,
         statusAt: status ? new Date(status.at).toISOString() : null,
         openIncident: status?.openIncident ? incidentJson(status.openIncident) : null,
+        official: official ? serviceOfficialJson(official.sources, open, silence) : null,
       },
       200,
     );

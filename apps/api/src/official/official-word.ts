@@ -1,0 +1,36 @@
+import { DAY_MS, officialSourceKey, type Service } from "@outcry/core";
+import { type Db, listOfficialChanges, loadOfficialSources, type OfficialSourceRow } from "@outcry/db";
+import { type OfficialEpisode, officialEpisodes, type SourceMatch } from "@outcry/official";
+
+/**
+ * How far before a window official changes are read: an official incident opened up to a week
+ * before the crowd's still overlaps it.
+ */
+const LOOKBACK_MS = 7 * DAY_MS;
+
+/** What a service's provider has said officially around a window, from the sources it names. */
+export interface OfficialWord {
+  sources: OfficialSourceRow[];
+  matches: SourceMatch[];
+  /** Stretches of official "something is wrong", the open ones without an end. */
+  episodes: OfficialEpisode[];
+}
+
+/** Undefined when the catalog names no official source for the service. */
+export async function officialWord(
+  db: Db,
+  service: Service,
+  window: { from: number; to: number },
+): Promise<OfficialWord | undefined> {
+  const matches: SourceMatch[] = (service.official ?? []).map((source) => ({
+    source: officialSourceKey(source),
+    components: source.kind === "statuspage" ? source.components : undefined,
+  }));
+  if (matches.length === 0) return undefined;
+  const keys = matches.map((match) => match.source);
+  const [sources, changes] = await Promise.all([
+    loadOfficialSources(db, keys),
+    listOfficialChanges(db, { sources: keys, from: window.from - LOOKBACK_MS, to: window.to }),
+  ]);
+  return { sources, matches, episodes: officialEpisodes(changes, matches) };
+}
