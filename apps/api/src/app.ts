@@ -27,6 +27,7 @@ import { registerServiceProblems } from "./routes/services/problems.ts";
 import { registerServiceRegions } from "./routes/services/regions.ts";
 import { registerServiceSeries } from "./routes/services/series.ts";
 import { registerUpdateService } from "./routes/services/update.ts";
+import { registerAcknowledgementStats } from "./routes/stats/acknowledgement.ts";
 import { registerStream } from "./routes/stream.ts";
 import { registerCreateWebhook } from "./routes/webhooks/create.ts";
 import { registerDeleteWebhook } from "./routes/webhooks/delete.ts";
@@ -86,6 +87,7 @@ export function newApp(deps: ApiDeps): App {
   registerStream(app);
   registerListIncidents(app);
   registerGetIncident(app);
+  registerAcknowledgementStats(app);
   registerCreateService(app);
   registerUpdateService(app);
   registerCreateApiKey(app);

@@ -17,7 +17,8 @@ const MINUTE = 60_000;
 
 describe("the official word beside the crowd's", () => {
   let api: TestApi;
-  const onset = Date.parse("2025-04-16T12:00:00Z");
+  // Three days ago, to the minute: inside the stats' default period.
+  const onset = Math.floor((Date.now() - 3 * 24 * 3_600_000) / MINUTE) * MINUTE;
   const acknowledgedIncident = randomUUID();
   const silentIncident = randomUUID();
 
@@ -144,5 +145,38 @@ describe("the official word beside the crowd's", () => {
   it("says null where the catalog names no official source", async () => {
     const spotify = await body(fetch(`${api.url}/v1/services/spotify`));
     expect(spotify.official).toBeNull();
+  });
+
+  it("tabulates how quickly each provider acknowledged, in JSON and as CSV", async () => {
+    const period = `from=${new Date(onset - 24 * 3_600_000).toISOString()}&to=${new Date().toISOString()}`;
+    const stats = await body(fetch(`${api.url}/v1/stats/acknowledgement?${period}`));
+    expect(stats.services).toEqual([
+      {
+        service: "github",
+        name: "GitHub",
+        incidents: 2,
+        acknowledged: 2,
+        providerFirst: 0,
+        // 25 and 15 minutes: nearest rank.
+        medianLagMinutes: 15,
+        p90LagMinutes: 25,
+        medianResolutionLagMinutes: 90,
+      },
+    ]);
+    const csv = await fetch(`${api.url}/v1/stats/acknowledgement?${period}&format=csv`);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(await csv.text()).toBe(
+      "service,name,incidents,acknowledged,provider_first,median_lag_minutes,p90_lag_minutes,median_resolution_lag_minutes\r\n" +
+        "github,GitHub,2,2,0,15,25,90\r\n",
+    );
+    const recent = await body(
+      fetch(`${api.url}/v1/stats/acknowledgement?from=${new Date(Date.now() - 3_600_000).toISOString()}`),
+    );
+    expect(recent.services.map((row: { incidents: number }) => row.incidents)).toEqual([1]);
+    const bad = await fetch(
+      `${api.url}/v1/stats/acknowledgement?from=2020-01-01T00:00:00Z&to=2025-01-01T00:00:00Z`,
+    );
+    expect(bad.status).toBe(400);
+    expect((await body(bad)).error.field).toBe("from");
   });
 });

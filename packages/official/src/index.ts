@@ -1,4 +1,5 @@
 export { type AccountPost, AccountState, readAccountPosts } from "./account-posts.ts";
+export { type AcknowledgementStats, acknowledgementStats } from "./acknowledgement-stats.ts";
 export type { OfficialChange, OfficialChangeKind } from "./official-change.ts";
 export {
   type CrowdIncident,
