@@ -20,6 +20,16 @@ describe("which events a webhook wants", () => {
     expect(webhookWants(everything, { type: "counts", minute: 0, services: [] })).toBe(false);
   });
 
+  it("takes the official word and the unacknowledged flag like incidents", () => {
+    expect(webhookWants(everything, { type: "official.changed", service: "github", region: "*" })).toBe(true);
+    expect(
+      webhookWants(everything, { type: "incident.unacknowledged", service: "github", region: "*" }),
+    ).toBe(true);
+    expect(
+      webhookWants({ ...everything, services: ["spotify"] }, { type: "official.changed", service: "github" }),
+    ).toBe(false);
+  });
+
   it("takes status changes only from minStatus possible, in both directions", () => {
     expect(webhookWants(everything, unusual)).toBe(false);
     const early = { ...everything, minStatus: "possible" as const };

@@ -4,9 +4,12 @@ import type { LiveEvent } from "@outcry/queue";
 const SEVERITY = { ok: 0, possible: 1, problems: 2 } as const;
 type Status = keyof typeof SEVERITY;
 
-/** Incidents are "problems"; a status change is as severe as the worse of its two sides. */
+/**
+ * Incidents (their unacknowledged flag too) and what a provider says officially are "problems";
+ * a status change is as severe as the worse of its two sides.
+ */
 function severityOf(event: LiveEvent): number | undefined {
-  if (event.type.startsWith("incident.")) return SEVERITY.problems;
+  if (event.type.startsWith("incident.") || event.type.startsWith("official.")) return SEVERITY.problems;
   if (event.type === "service.status") {
     const now = SEVERITY[event.status as Status] ?? 0;
     const before = SEVERITY[event.previous as Status] ?? 0;

@@ -1,6 +1,12 @@
 import type { CatalogIndex, Config } from "@outcry/core";
-import { type Database, loadIngestCursor, saveIngestCursor, servicesWithProblems } from "@outcry/db";
-import { createSignalsQueue, SignalBatcher } from "@outcry/queue";
+import {
+  type Database,
+  loadIngestCursor,
+  type NewOfficialChange,
+  saveIngestCursor,
+  servicesWithProblems,
+} from "@outcry/db";
+import { appendLiveEvent, createSignalsQueue, SignalBatcher } from "@outcry/queue";
 import { trainedPipeline } from "@outcry/text";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -8,7 +14,7 @@ import type { Registry } from "prom-client";
 import { createIngestMetrics } from "./ingest-metrics.ts";
 import { JetstreamClient } from "./jetstream-client.ts";
 import { createOfficialMetrics } from "./official-metrics.ts";
-import { OfficialPoller } from "./official-poller.ts";
+import { OfficialPoller, type OfficialTarget } from "./official-poller.ts";
 import { PostCollector } from "./post-collector.ts";
 import { SearchPoller } from "./search-poller.ts";
 
@@ -105,6 +111,8 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
           blueskyService: config.blueskyService,
           logger: logger.child({ collector: "official" }),
           metrics: createOfficialMetrics(options.registry),
+          onChanges: (target, changes) =>
+            announceOfficialChanges(options.redis, config.queuePrefix, target, changes),
         })
       : undefined;
   official?.start();
@@ -136,4 +144,35 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       return closing;
     },
   };
+}
+
+/** Older changes (a page's history, read the first time) are stored but not news. */
+const OFFICIAL_NEWS_MS = 60 * 60_000;
+
+/**
+ * One `official.changed` live event per service and change, for pages, the stream and webhooks:
+ * what the provider just said.
+ */
+async function announceOfficialChanges(
+  redis: Redis,
+  prefix: string,
+  target: OfficialTarget,
+  changes: NewOfficialChange[],
+): Promise<void> {
+  const recent = changes.filter((change) => change.at >= Date.now() - OFFICIAL_NEWS_MS);
+  for (const change of recent) {
+    for (const service of target.services) {
+      await appendLiveEvent(redis, prefix, {
+        type: "official.changed",
+        service,
+        region: "*",
+        source: target.key,
+        kind: change.kind,
+        at: change.at,
+        status: change.status,
+        title: change.title ?? change.componentName,
+        providerIncidentId: change.incidentId,
+      });
+    }
+  }
 }

@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AtpAgent } from "@atproto/api";
 import { type CatalogIndex, type OfficialSource, officialSourceKey } from "@outcry/core";
-import { type Db, loadOfficialSources, recordOfficialFailure, recordOfficialReading } from "@outcry/db";
+import {
+  type Db,
+  loadOfficialSources,
+  type NewOfficialChange,
+  recordOfficialFailure,
+  recordOfficialReading,
+} from "@outcry/db";
 import { OfficialParseError } from "@outcry/official";
 import type { Logger } from "pino";
 import { FetchProblem, fetchDocument } from "./official-fetch.ts";
@@ -34,6 +40,8 @@ export interface OfficialPollerOptions {
   concurrency?: number;
   /** Longest wait after failures. Default 30 minutes. */
   maxBackoffMs?: number;
+  /** Told of the changes a reading recorded for the first time, in the provider's order. */
+  onChanges?: (target: OfficialTarget, changes: NewOfficialChange[]) => Promise<void>;
 }
 
 interface Scheduled {
@@ -266,6 +274,15 @@ export class OfficialPoller {
       }
       if (fresh.size > LOGGED_CHANGES) {
         logger.info({ ...log, more: fresh.size - LOGGED_CHANGES }, "more official changes recorded");
+      }
+      if (fresh.size > 0 && this.#options.onChanges) {
+        const recorded = reading.changes
+          .filter((change) => fresh.has(change.naturalKey))
+          .sort((a, b) => a.at - b.at);
+        // Stored already: telling others is best effort, and must not fail the reading.
+        await this.#options
+          .onChanges(entry.target, recorded)
+          .catch((error: unknown) => logger.warn({ ...log, err: error }, "official changes not announced"));
       }
       for (const move of reading.moved) {
         logger.warn(

@@ -107,11 +107,20 @@ describe("official poller, Statuspage", () => {
       components: ["Apps/Playback", "Apps/Login", "Website"],
       utcOffsetMinutes: -420,
     });
-    const { poller, registry } = startPoller([
-      service("music", [{ kind: "statuspage", url: page.url }]),
-      // A second service on the same page: read once, not twice.
-      service("music-web", [{ kind: "statuspage", url: page.url, components: ["Website"] }]),
-    ]);
+    // What the ingest role turns into official.changed live events: each change told once.
+    const announced: string[] = [];
+    const { poller, registry } = startPoller(
+      [
+        service("music", [{ kind: "statuspage", url: page.url }]),
+        // A second service on the same page: read once, not twice.
+        service("music-web", [{ kind: "statuspage", url: page.url, components: ["Website"] }]),
+      ],
+      {
+        onChanges: async (target, fresh) => {
+          for (const change of fresh) announced.push(`${target.services.join("+")} ${change.naturalKey}`);
+        },
+      },
+    );
     await waitFor(async () => (await polls(registry, "ok")) >= 1, { what: "a first reading" });
 
     const opened = Date.now();
@@ -166,6 +175,7 @@ describe("official poller, Statuspage", () => {
     expect(poller.targets()).toEqual([
       { key: page.url, source: { kind: "statuspage", url: page.url }, services: ["music", "music-web"] },
     ]);
+    expect(announced.sort()).toEqual(changes.map((change) => `music+music-web ${change.naturalKey}`).sort());
   });
 
   it("logs, counts and retries garbage, HTML, errors, loops and timeouts, keeping the last good state", async () => {

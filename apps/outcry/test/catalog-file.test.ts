@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSeedCatalog } from "@outcry/core";
+import { createProducerRedis, liveEventsAfter, redisReady } from "@outcry/queue";
 import {
   createTestDatabase,
   deleteRedisPrefix,
@@ -24,6 +25,7 @@ describe("CATALOG_FILE", () => {
   let prefix: string;
   let env: Record<string, string>;
   let outcry: OutcryProcess | undefined;
+  const redis = createProducerRedis(TEST_REDIS_URL);
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
@@ -49,6 +51,7 @@ describe("CATALOG_FILE", () => {
     await sql?.end();
     await testDatabase?.drop();
     await deleteRedisPrefix(TEST_REDIS_URL, prefix);
+    redis.disconnect();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -121,5 +124,17 @@ describe("CATALOG_FILE", () => {
       [{ sources: string[] }]
     >`select array_agg(key) as sources from official_sources`;
     expect(sources).toEqual([page.url]);
+    // And it is news: an official.changed live event for the stream and webhooks.
+    await redisReady(redis);
+    const events = (await liveEventsAfter(redis, prefix, "0-0")).map((entry) => entry.event);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: "official.changed",
+        service: "intranet",
+        source: page.url,
+        kind: "incident-created",
+        title: "SSO logins failing",
+      }),
+    );
   });
 });
