@@ -13,6 +13,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Histogram, type Registry } from "prom-client";
 import { DetectorTick, type TickResult } from "./detector-tick.ts";
+import { announceUnacknowledged } from "./unacknowledged-watch.ts";
 
 /**
  * One tick, then its incident events and the minute's counts out on the live-events stream (after
@@ -84,8 +85,21 @@ export async function startDetectionWorker(options: {
     DETECTION_QUEUE,
     async () => {
       const stop = duration.startTimer();
-      const result = await tickAndPublish(tick, producer, config.queuePrefix, logger, Date.now());
+      const now = Date.now();
+      const result = await tickAndPublish(tick, producer, config.queuePrefix, logger, now);
       stop();
+      // After the tick: its incidents are committed. Best effort, like the tick's own events.
+      await announceUnacknowledged(
+        options.database.db,
+        producer,
+        config.queuePrefix,
+        config.officialUnacknowledgedMinutes,
+        now,
+      )
+        .then((events) => {
+          for (const event of events) logger.info(event, "incident unacknowledged by its provider");
+        })
+        .catch((error: unknown) => logger.warn({ err: error }, "unacknowledged incidents not checked"));
       return { bucket: result.bucket, series: result.series, events: result.events.length };
     },
     { connection, prefix: config.queuePrefix, concurrency: 1 },

@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   POSTS_RETENTION_DAYS: positiveInt.default(7),
   // A JSON catalog laid over the seed at start-up (services replaced or added by slug).
   CATALOG_FILE: z.string().min(1).optional(),
+  // Minutes a service's incident may go without official word before incident.unacknowledged.
+  OFFICIAL_UNACKNOWLEDGED_MINUTES: positiveInt.default(15),
   // How often each official source (status page, feed, account) is read; 0 turns the poller off.
   OFFICIAL_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   // Politeness: at least this long between two requests to one host, however many sources it serves.
@@ -102,6 +104,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     catalogFile: env.CATALOG_FILE,
     /** 0 turns the official sources' poller off. */
     officialIntervalMs: env.OFFICIAL_POLL_INTERVAL_SECONDS * 1000,
+    /** An open incident without official word this long is announced as unacknowledged. */
+    officialUnacknowledgedMinutes: env.OFFICIAL_UNACKNOWLEDGED_MINUTES,
     officialHostIntervalMs: env.OFFICIAL_HOST_INTERVAL_MS,
     officialStaleMs: env.OFFICIAL_STALE_MINUTES * 60_000,
   };

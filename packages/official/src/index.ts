@@ -10,6 +10,7 @@ export {
   officialEpisodes,
   type SourcedChange,
   type SourceMatch,
+  sourceMatches,
   type Unacknowledged,
   unacknowledged,
 } from "./official-lag.ts";

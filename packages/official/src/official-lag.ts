@@ -1,3 +1,4 @@
+import { type OfficialSource, officialSourceKey } from "@outcry/core";
 import type { OfficialChange } from "./official-change.ts";
 
 /** A recorded change and the source it came from. */
@@ -58,6 +59,14 @@ export interface OfficialComparison {
   acknowledgementLagMs?: number;
   /** resolvedOfficially minus onset. */
   resolutionLagMs?: number;
+}
+
+/** How a service's catalog entry names its sources, for officialEpisodes. */
+export function sourceMatches(official: OfficialSource[] | undefined): SourceMatch[] {
+  return (official ?? []).map((source) => ({
+    source: officialSourceKey(source),
+    components: source.kind === "statuspage" ? source.components : undefined,
+  }));
 }
 
 const NORMAL_COMPONENT = "operational";

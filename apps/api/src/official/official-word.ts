@@ -1,6 +1,6 @@
-import { DAY_MS, officialSourceKey, type Service } from "@outcry/core";
+import { DAY_MS, type Service } from "@outcry/core";
 import { type Db, listOfficialChanges, loadOfficialSources, type OfficialSourceRow } from "@outcry/db";
-import { type OfficialEpisode, officialEpisodes, type SourceMatch } from "@outcry/official";
+import { type OfficialEpisode, officialEpisodes, type SourceMatch, sourceMatches } from "@outcry/official";
 
 /**
  * How far before a window official changes are read: an official incident opened up to a week
@@ -22,10 +22,7 @@ export async function officialWord(
   service: Service,
   window: { from: number; to: number },
 ): Promise<OfficialWord | undefined> {
-  const matches: SourceMatch[] = (service.official ?? []).map((source) => ({
-    source: officialSourceKey(source),
-    components: source.kind === "statuspage" ? source.components : undefined,
-  }));
+  const matches = sourceMatches(service.official);
   if (matches.length === 0) return undefined;
   const keys = matches.map((match) => match.source);
   const [sources, changes] = await Promise.all([

@@ -1,0 +1,73 @@
+import { DAY_MS } from "@outcry/core";
+import {
+  ALL_SOURCES,
+  type Db,
+  GLOBAL_REGION,
+  listIncidents,
+  listOfficialChanges,
+  listServices,
+} from "@outcry/db";
+import { officialEpisodes, sourceMatches, unacknowledged } from "@outcry/official";
+import { appendLiveEvent, type LiveEvent } from "@outcry/queue";
+import type { Redis } from "ioredis";
+
+/** An official incident opened up to a week before the crowd's still acknowledges it. */
+const LOOKBACK_MS = 7 * DAY_MS;
+/** How long the "already announced" mark of an incident is kept: longer than any incident. */
+const ANNOUNCED_TTL_S = 14 * 24 * 3_600;
+
+/**
+ * Announces `incident.unacknowledged` once per incident: a service's open incident (as a whole)
+ * whose provider has said nothing for `afterMinutes` while the crowd says problems. A Redis key set
+ * only if absent makes it once across aggregators and ticks. Services that name no official source
+ * are not judged: silence is only news where there is a page to be silent on.
+ */
+export async function announceUnacknowledged(
+  db: Db,
+  redis: Redis,
+  prefix: string,
+  afterMinutes: number,
+  now: number,
+): Promise<LiveEvent[]> {
+  const open = await listIncidents(db, {
+    status: "open",
+    region: GLOBAL_REGION,
+    source: ALL_SOURCES,
+    limit: 1_000,
+  });
+  if (open.length === 0) return [];
+  const services = new Map((await listServices(db)).map((service) => [service.slug, service]));
+  const announced: LiveEvent[] = [];
+  for (const incident of open) {
+    const matches = sourceMatches(services.get(incident.service)?.official);
+    if (matches.length === 0) continue;
+    const crowd = { id: incident.id, startedAt: incident.startedAt.getTime() };
+    const changes = await listOfficialChanges(db, {
+      sources: matches.map((match) => match.source),
+      from: crowd.startedAt - LOOKBACK_MS,
+      to: now + 1,
+    });
+    const silence = unacknowledged(crowd, officialEpisodes(changes, matches), now);
+    if (!silence || silence.minutes < afterMinutes) continue;
+    const first = await redis.set(
+      `${prefix}:unacknowledged:${incident.id}`,
+      "1",
+      "EX",
+      ANNOUNCED_TTL_S,
+      "NX",
+    );
+    if (first !== "OK") continue;
+    const event: LiveEvent = {
+      type: "incident.unacknowledged",
+      service: incident.service,
+      region: GLOBAL_REGION,
+      incidentId: incident.id,
+      at: now,
+      since: silence.since,
+      minutes: silence.minutes,
+    };
+    await appendLiveEvent(redis, prefix, event);
+    announced.push(event);
+  }
+  return announced;
+}
