@@ -6,6 +6,7 @@ import {
   listIncidents,
   listOfficialChanges,
   listServices,
+  loadOfficialSources,
 } from "@outcry/db";
 import { officialEpisodes, sourceMatches, unacknowledged } from "@outcry/official";
 import { appendLiveEvent, type LiveEvent } from "@outcry/queue";
@@ -20,7 +21,8 @@ const ANNOUNCED_TTL_S = 14 * 24 * 3_600;
  * Announces `incident.unacknowledged` once per incident: a service's open incident (as a whole)
  * whose provider has said nothing for `afterMinutes` while the crowd says problems. A Redis key set
  * only if absent makes it once across aggregators and ticks. Services that name no official source
- * are not judged: silence is only news where there is a page to be silent on.
+ * are not judged (silence is only news where there is a page to be silent on), nor those whose
+ * sources were never read.
  */
 export async function announceUnacknowledged(
   db: Db,
@@ -41,6 +43,12 @@ export async function announceUnacknowledged(
   for (const incident of open) {
     const matches = sourceMatches(services.get(incident.service)?.official);
     if (matches.length === 0) continue;
+    // Never read: a quiet page is then our ignorance, not the provider's silence.
+    const sources = await loadOfficialSources(
+      db,
+      matches.map((match) => match.source),
+    );
+    if (!sources.some((source) => source.succeededAt !== undefined)) continue;
     const crowd = { id: incident.id, startedAt: incident.startedAt.getTime() };
     const changes = await listOfficialChanges(db, {
       sources: matches.map((match) => match.source),

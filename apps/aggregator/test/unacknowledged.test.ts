@@ -64,6 +64,17 @@ describe("incidents the provider has not acknowledged", () => {
 
   it("announces a silent provider once, after the configured minutes, where it has a page", async () => {
     const silent = await open("github", 20);
+    // Its page was read, and says nothing is wrong.
+    await recordOfficialReading(database.db, {
+      key: "https://www.githubstatus.com",
+      kind: "statuspage",
+      validators: {},
+      state: {},
+      changes: [],
+      at: now - MINUTE,
+    });
+    // Zoom's page was never read (no network, a page that moved): its silence is not known.
+    await open("zoom", 40);
     await open("github-copilot", 5); // too early
     await open("spotify", 40); // no official source in the catalog: not judged
     // Discord's page said something 10 minutes in: acknowledged.

@@ -14,6 +14,11 @@ export interface OfficialWord {
   matches: SourceMatch[];
   /** Stretches of official "something is wrong", the open ones without an end. */
   episodes: OfficialEpisode[];
+  /**
+   * Whether any source was ever read: until then a quiet page is Outcry's ignorance, not the
+   * provider's silence, and nothing is called unacknowledged.
+   */
+  heard: boolean;
 }
 
 /** Undefined when the catalog names no official source for the service. */
@@ -29,5 +34,10 @@ export async function officialWord(
     loadOfficialSources(db, keys),
     listOfficialChanges(db, { sources: keys, from: window.from - LOOKBACK_MS, to: window.to }),
   ]);
-  return { sources, matches, episodes: officialEpisodes(changes, matches) };
+  return {
+    sources,
+    matches,
+    episodes: officialEpisodes(changes, matches),
+    heard: sources.some((source) => source.succeededAt !== undefined),
+  };
 }

@@ -78,7 +78,7 @@ export function registerGetIncident(app: App) {
         official: official
           ? incidentOfficialJson(
               compareWithOfficial(crowd, official.episodes, now),
-              unacknowledged(crowd, official.episodes, now),
+              official.heard ? unacknowledged(crowd, official.episodes, now) : undefined,
             )
           : null,
         explanation: {

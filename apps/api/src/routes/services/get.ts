@@ -47,7 +47,7 @@ export function registerGetService(app: App) {
       official?.episodes.filter((episode) => episode.end === undefined && episode.kind !== "post") ?? [];
     const incident = status?.openIncident;
     const silence =
-      official && incident
+      official?.heard && incident
         ? unacknowledged({ id: incident.id, startedAt: incident.startedAt.getTime() }, official.episodes, now)
         : undefined;
     c.header("Cache-Control", "public, max-age=15");

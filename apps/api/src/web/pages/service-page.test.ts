@@ -71,6 +71,7 @@ function data(overrides: Partial<ServicePageData> = {}): ServicePageData {
       ),
       post("javascript link", "javascript:alert(1)"),
     ],
+    official: undefined,
     origin: "https://outcry.example",
     now: NOW,
     ...overrides,
@@ -136,5 +137,74 @@ describe("the service page", () => {
     expect(page).toContain('<li><span>United Kingdom</span> <span class="count">30</span></li>');
     expect(page).toContain('class="shade-5"><title>United Kingdom: 30 signals</title>');
     expect(page).toContain("<li><span>Unknown</span>");
+  });
+
+  it("puts the provider's own word beside the crowd's: its silence, or what it announced", () => {
+    const source = {
+      key: "https://status.example.com",
+      kind: "statuspage" as const,
+      validators: {},
+      state: undefined,
+      checkedAt: NOW,
+      succeededAt: NOW,
+      lastError: undefined,
+      lastErrorAt: undefined,
+      failures: 0,
+      stale: false,
+    };
+    const silent = renderServicePage(
+      data({
+        official: {
+          sources: [source],
+          open: [],
+          heard: true,
+          unacknowledged: { since: NOW - 23 * 60_000, minutes: 23 },
+        },
+      }),
+      assets,
+    );
+    expect(silent).toContain("the public has reported problems for 23 minutes");
+    expect(silent).toContain("No problem announced officially.");
+    expect(silent).toContain(
+      '<a href="https://status.example.com" rel="nofollow noopener noreferrer">status.example.com</a>',
+    );
+    const spoken = renderServicePage(
+      data({
+        official: {
+          sources: [{ ...source, key: "at://status.example.com", kind: "bluesky", stale: true }],
+          open: [
+            {
+              source: "https://status.example.com",
+              kind: "incident",
+              ref: "x",
+              title: "<b>Logins failing</b>",
+              start: NOW - 600_000,
+            },
+          ],
+          unacknowledged: undefined,
+          heard: true,
+        },
+      }),
+      assets,
+    );
+    expect(spoken).not.toContain("Not acknowledged");
+    expect(spoken).toContain("&lt;b&gt;Logins failing&lt;/b&gt;");
+    expect(spoken).toContain('href="https://bsky.app/profile/status.example.com"');
+    expect(spoken).toContain("(not reachable lately)");
+    expect(renderServicePage(data(), assets)).not.toContain('id="official-title"');
+    // Never read (no network, a page that moved): no claim about the provider either way.
+    const unread = renderServicePage(
+      data({
+        official: {
+          sources: [{ ...source, succeededAt: undefined }],
+          open: [],
+          heard: false,
+          unacknowledged: undefined,
+        },
+      }),
+      assets,
+    );
+    expect(unread).toContain("has not been able to read");
+    expect(unread).not.toContain("No problem announced officially.");
   });
 });

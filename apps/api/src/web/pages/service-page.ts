@@ -11,13 +11,15 @@ import {
   serviceStatus,
 } from "@outcry/db";
 import type { ApiDeps } from "../../app-env.ts";
+import { officialWord } from "../../official/official-word.ts";
 import { expectedBand } from "../../series-band.ts";
 import { barItem, categoryLabel, type PageStatus, renderPage, STATUS_TEXT, statusLabel } from "../layout.ts";
 import { type RegionCount, regionMap } from "../map/region-map.ts";
 import { type HtmlEscapedString, markup } from "../markup.ts";
 import { postUrl } from "../post-link.ts";
-import { ago, utcSpan, utcTime } from "../time-format.ts";
+import { ago, utcDateTime, utcSpan, utcTime } from "../time-format.ts";
 import type { WebAssets } from "../web-assets.ts";
+import { type ServiceOfficial, serviceOfficial, sourceLabel, sourceLink } from "./service-official.ts";
 
 /** "Now" on the page: the status figures and the map cover the last quarter of an hour. */
 const RECENT_MS = 15 * MINUTE_MS;
@@ -39,6 +41,8 @@ export interface ServicePageData {
   day: { total: number; busiest: { t: number; count: number } | undefined };
   incidents: IncidentRow[];
   posts: PostRow[];
+  /** What the provider says officially; undefined when the catalog names no source. */
+  official: ServiceOfficial | undefined;
   /** Scheme, host and port the page was asked on: for the embed snippet. */
   origin: string;
   now: number;
@@ -57,7 +61,7 @@ export async function loadServicePage(
   const recentFrom = recentTo - RECENT_MS;
   const dayTo = alignDown(now, HOUR_MS) + HOUR_MS;
   const { db } = deps;
-  const [status, regions, band, problems, hours, incidents, posts] = await Promise.all([
+  const [status, regions, band, problems, hours, incidents, posts, word] = await Promise.all([
     serviceStatus(db, slug),
     regionCounts(db, { service: slug, from: recentFrom, to: recentTo }),
     expectedBand(
@@ -71,6 +75,7 @@ export async function loadServicePage(
     seriesForService(db, { service: slug, from: dayTo - DAY_MS, to: dayTo, stepMs: HOUR_MS }),
     listIncidents(db, { service: slug, limit: RECENT_INCIDENTS }),
     latestPosts(db, slug, RECENT_POSTS),
+    officialWord(db, service, { from: now, to: now + 1 }),
   ]);
   const problemTotal = problems.reduce((sum, row) => sum + row.count, 0);
   const labels = new Map(service.problems.map((problem) => [problem.id, problem.label]));
@@ -99,6 +104,7 @@ export async function loadServicePage(
     day: { total: hours.reduce((sum, hour) => sum + hour.count, 0), busiest },
     incidents,
     posts,
+    official: word && serviceOfficial(word, status?.openIncident, now),
     origin,
     now,
   };
@@ -111,6 +117,7 @@ export function renderServicePage(data: ServicePageData, assets: WebAssets): str
 <p class="eyebrow">${categoryLabel(service.category)}</p>
 <h1>Is ${service.name} down?</h1>
 ${statusSection(data)}
+${officialSection(data)}
 ${reportSection(service)}
 ${chartSection(data)}
 <div class="columns">
@@ -152,6 +159,35 @@ function statusSection(data: ServicePageData): HtmlEscapedString {
       : ""
   }</p>
 <p class="live-state" id="live-state" hidden></p>
+</section>`;
+}
+
+/** The provider's own word beside the crowd's: what it says is wrong, or its silence. */
+function officialSection(data: ServicePageData): HtmlEscapedString | string {
+  const { official, service } = data;
+  if (!official) return "";
+  const silence = official.unacknowledged;
+  return markup`<section class="official" aria-labelledby="official-title">
+<h2 id="official-title">What ${service.name} says</h2>
+${
+  silence
+    ? markup`<p class="official-silence"><strong>Not acknowledged:</strong> the public has reported problems for ${silence.minutes} ${silence.minutes === 1 ? "minute" : "minutes"}, and ${service.name}'s status page still says nothing is wrong.</p>`
+    : ""
+}
+${
+  !official.heard
+    ? markup`<p>Outcry has not been able to read ${service.name}'s official status yet.</p>`
+    : official.open.length === 0
+      ? markup`<p>No problem announced officially.</p>`
+      : markup`<ul class="official-open">${official.open.map(
+          (episode) =>
+            markup`<li>${episode.title ?? "Problem announced"} <span class="official-since">since ${utcDateTime(episode.start)}</span></li>`,
+        )}</ul>`
+}
+<p class="section-note">Read from ${official.sources.map(
+    (source, index) =>
+      markup`${index > 0 ? ", " : ""}<a href="${sourceLink(source.key)}" rel="nofollow noopener noreferrer">${sourceLabel(source.key)}</a>${source.stale ? " (not reachable lately)" : ""}`,
+  )}.</p>
 </section>`;
 }
 
