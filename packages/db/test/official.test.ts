@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { loadSeedCatalog } from "@outcry/core";
-import { createTestDatabase } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Database,
@@ -10,32 +6,12 @@ import {
   listServices,
   loadOfficialSources,
   type NewOfficialChange,
-  openDatabase,
   recordOfficialFailure,
   recordOfficialReading,
   saveEditedService,
   upsertServices,
 } from "../src/index.ts";
-
-// Official sources' state and changes must behave the same on Postgres and embedded PGlite.
-const drivers = [
-  {
-    name: "postgres",
-    open: async () => {
-      const test = await createTestDatabase();
-      const database = await openDatabase({ url: test.url, dataDir: "unused" });
-      return { database, cleanup: test.drop };
-    },
-  },
-  {
-    name: "pglite",
-    open: async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), "outcry-pglite-"));
-      const database = await openDatabase({ dataDir });
-      return { database, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
-    },
-  },
-];
+import { drivers } from "./drivers.ts";
 
 const PAGE = "https://www.githubstatus.com";
 const t0 = Date.parse("2025-04-16T12:00:00Z");

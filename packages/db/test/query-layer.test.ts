@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { HOUR_MS, loadSeedCatalog, MINUTE_MS, type Signal } from "@outcry/core";
 import { createTestDatabase } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,26 +21,7 @@ import {
   servicesWithProblems,
   upsertServices,
 } from "../src/index.ts";
-
-// The same query layer must behave identically on Postgres (postgres.js) and embedded PGlite.
-const drivers = [
-  {
-    name: "postgres",
-    open: async () => {
-      const test = await createTestDatabase();
-      const database = await openDatabase({ url: test.url, dataDir: "unused" });
-      return { database, cleanup: test.drop };
-    },
-  },
-  {
-    name: "pglite",
-    open: async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), "outcry-pglite-"));
-      const database = await openDatabase({ dataDir });
-      return { database, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
-    },
-  },
-];
+import { drivers } from "./drivers.ts";
 
 const t0 = Date.parse("2025-04-16T08:00:00Z");
 

@@ -3,6 +3,20 @@ import { asc, isNull, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
 import { services } from "../schema/index.ts";
 
+/** A service's columns, as both the seed and an admin's edit write them. */
+function serviceColumns(service: Service) {
+  return {
+    name: service.name,
+    category: service.category,
+    homepage: service.homepage ?? null,
+    countries: service.countries,
+    aliases: service.aliases,
+    keywords: service.keywords,
+    problems: service.problems,
+    official: service.official ?? null,
+  };
+}
+
 /**
  * Writes the seed catalog's services, updating the ones that exist unless an admin edited them;
  * services not named are kept.
@@ -11,19 +25,7 @@ export async function upsertServices(db: Db, catalog: Catalog): Promise<void> {
   if (catalog.length === 0) return;
   await db
     .insert(services)
-    .values(
-      catalog.map((service) => ({
-        slug: service.slug,
-        name: service.name,
-        category: service.category,
-        homepage: service.homepage ?? null,
-        countries: service.countries,
-        aliases: service.aliases,
-        keywords: service.keywords,
-        problems: service.problems,
-        official: service.official ?? null,
-      })),
-    )
+    .values(catalog.map((service) => ({ slug: service.slug, ...serviceColumns(service) })))
     .onConflictDoUpdate({
       target: services.slug,
       set: {
@@ -43,18 +45,7 @@ export async function upsertServices(db: Db, catalog: Catalog): Promise<void> {
 
 /** An admin's write of one service (new or changed): the seed will not overwrite it. */
 export async function saveEditedService(db: Db, service: Service): Promise<void> {
-  const row = {
-    name: service.name,
-    category: service.category,
-    homepage: service.homepage ?? null,
-    countries: service.countries,
-    aliases: service.aliases,
-    keywords: service.keywords,
-    problems: service.problems,
-    official: service.official ?? null,
-    editedAt: new Date(),
-    updatedAt: new Date(),
-  };
+  const row = { ...serviceColumns(service), editedAt: new Date(), updatedAt: new Date() };
   await db
     .insert(services)
     .values({ slug: service.slug, ...row })
