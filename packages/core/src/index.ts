@@ -8,6 +8,7 @@ export { RegionCode, regionName, SubdivisionCode, UNKNOWN_REGION } from "./regio
 export { MAX_REPORT_BODY_BYTES, ReportInput } from "./report.ts";
 export {
   Catalog,
+  type OfficialChangeKind,
   OfficialSource,
   officialSourceKey,
   ProblemType,

@@ -60,6 +60,15 @@ export const OfficialSource = z.discriminatedUnion("kind", [
 ]);
 export type OfficialSource = z.infer<typeof OfficialSource>;
 
+/** What kind of thing a provider said: the official changes Outcry records. */
+export type OfficialChangeKind =
+  | "status"
+  | "component"
+  | "incident-created"
+  | "incident-updated"
+  | "incident-resolved"
+  | "post";
+
 /** The address a source is polled at and stored under: its URL, or at://handle for an account. */
 export function officialSourceKey(source: OfficialSource): string {
   return source.kind === "bluesky" ? `at://${source.handle}` : source.url;

@@ -1,11 +1,6 @@
-/** What kind of thing a provider said. */
-export type OfficialChangeKind =
-  | "status"
-  | "component"
-  | "incident-created"
-  | "incident-updated"
-  | "incident-resolved"
-  | "post";
+import type { OfficialChangeKind } from "@outcry/core";
+
+export type { OfficialChangeKind };
 
 /**
  * One thing a provider said, once: a page or component status change, an incident created,

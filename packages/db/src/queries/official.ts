@@ -1,15 +1,10 @@
+import type { OfficialChangeKind } from "@outcry/core";
 import { and, asc, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../database.ts";
 import { type DocumentValidators, officialChanges, officialSources } from "../schema/index.ts";
 
 export type OfficialSourceKind = "statuspage" | "feed" | "bluesky";
-export type OfficialChangeKind =
-  | "status"
-  | "component"
-  | "incident-created"
-  | "incident-updated"
-  | "incident-resolved"
-  | "post";
+export type { OfficialChangeKind };
 
 /** One thing a provider said, as packages/official derives it from a page, feed or account. */
 export interface NewOfficialChange {
