@@ -13,7 +13,9 @@ interface CachedResponse {
  * GETs arriving while it is computed wait for it instead of each querying Postgres. A chart a
  * newsroom embeds is loaded by thousands of readers at once; this turns that into one query a
  * second, like a CDN in front would, whose Cache-Control the answers already carry.
- * Only 200s are kept; the answer is at most `ttlMs` older than the data.
+ * While one request recomputes an expired answer, the others get the expired one at once instead
+ * of waiting (stale while revalidate): a crowd refreshing a chart every second never queues behind
+ * Postgres. Only 200s are kept; an answer is at most `ttlMs` plus one computation older than the data.
  */
 export function responseCache(options: { ttlMs: number; maxEntries?: number }): MiddlewareHandler<AppEnv> {
   if (options.ttlMs <= 0) return (_c, next) => next();
@@ -23,18 +25,29 @@ export function responseCache(options: { ttlMs: number; maxEntries?: number }): 
     // Large answers (a year of hours as CSV) count for more than small ones.
     maxSize: 64 * 1024 * 1024,
     sizeCalculation: (entry) => entry.body.byteLength + 1,
+    // An expired answer stays until replaced, to be served while its replacement is computed.
+    noDeleteOnStaleGet: true,
   });
   const computing = new Map<string, Promise<CachedResponse | undefined>>();
-  const respond = (entry: CachedResponse) =>
-    new Response(entry.body, { status: 200, headers: { ...entry.headers, "X-Cache": "hit" } });
+  const respond = (entry: CachedResponse, state: "hit" | "stale") =>
+    new Response(entry.body, { status: 200, headers: { ...entry.headers, "X-Cache": state } });
 
   return async (c, next) => {
     if (c.req.method !== "GET") return next();
     const key = c.req.url;
-    const ready = cache.get(key) ?? (await computing.get(key));
-    if (ready) {
-      c.res = respond(ready);
+    const fresh = cache.get(key);
+    if (fresh) {
+      c.res = respond(fresh, "hit");
       return;
+    }
+    const pending = computing.get(key);
+    if (pending) {
+      const stale = cache.get(key, { allowStale: true });
+      const ready = stale ?? (await pending);
+      if (ready) {
+        c.res = respond(ready, stale ? "stale" : "hit");
+        return;
+      }
     }
     let settle: (entry: CachedResponse | undefined) => void = () => {};
     computing.set(key, new Promise((resolve) => (settle = resolve)));

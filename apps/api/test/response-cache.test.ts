@@ -46,6 +46,27 @@ describe("the response cache of public queries", () => {
     expect(new Set(await Promise.all(answers.map((response) => response.text()))).size).toBe(1);
   });
 
+  it("serves the expired answer to everyone but the one request that recomputes it", async () => {
+    const url = `${api.url}/v1/services/steam/series?step=1h&source=report&region=DE`;
+    const before = await count(url);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await addReport(Date.now() - 60_000);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => count(url)));
+    // One request computed the new answer; the rest got the old one at once, or the new one.
+    expect(answers.filter((answer) => answer.cache === null)).toEqual([
+      { cache: null, total: before.total + 1 },
+    ]);
+    for (const answer of answers.filter((answer) => answer.cache !== null)) {
+      expect([
+        { cache: "stale", total: before.total },
+        { cache: "hit", total: before.total + 1 },
+      ]).toContainEqual(answer);
+    }
+    // Requests all sent at once arrive while it computes: most are answered without waiting.
+    expect(answers.filter((answer) => answer.cache === "stale").length).toBeGreaterThanOrEqual(10);
+    expect((await count(url)).total).toBe(before.total + 1);
+  });
+
   it("serves the lists too, a list being the root of its tree", async () => {
     for (const path of [
       "/v1/services",
