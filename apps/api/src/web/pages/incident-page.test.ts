@@ -25,6 +25,7 @@ const data = (incident: IncidentRow, serviceName = "Spotify"): IncidentPageData 
   serviceName,
   problems: [{ label: "Playback", count: 30, share: 0.75 }],
   regions: [{ region: "US", count: 40, share: 0.8 }],
+  official: undefined,
   origin: "https://outcry.example",
   now: Date.parse("2025-11-25T09:00:00Z"),
 });
@@ -65,5 +66,39 @@ describe("the incident page", () => {
     const page = renderIncidentPage(data(resolved, `<img src=x onerror=alert(1)>`), assets);
     expect(page).not.toContain("<img src=x");
     expect(page).toContain("<title>&lt;img src=x onerror=alert(1)&gt;: problems detected");
+  });
+
+  it("times the provider's acknowledgement and all-clear from the public's onset, either side", () => {
+    const onset = resolved.startedAt.getTime();
+    const page = (comparison: object, heard = true) =>
+      renderIncidentPage(
+        {
+          ...data(resolved),
+          official: { heard, comparison: { incidentId: resolved.id, onsetAt: onset, ...comparison } },
+        },
+        assets,
+      );
+    const late = page({
+      acknowledgedAt: onset + 47 * 60_000,
+      acknowledgementLagMs: 47 * 60_000,
+      acknowledgedBy: {
+        kind: "incident",
+        source: "x",
+        ref: "1",
+        title: "Something's not quite right",
+        start: onset + 47 * 60_000,
+      },
+      resolvedOfficially: onset + 250 * 60_000,
+      resolutionLagMs: 250 * 60_000,
+    });
+    expect(late).toContain("47 min after the public&#39;s reports began");
+    expect(late).toContain("Something&#39;s not quite right");
+    expect(late).toContain("Declared resolved");
+    const first = page({ acknowledgedAt: onset - 5 * 60_000, acknowledgementLagMs: -5 * 60_000 });
+    expect(first).toContain("5 min before the public&#39;s reports began");
+    expect(first).toContain("No official all-clear yet.");
+    expect(page({})).toContain("No official word about it.");
+    expect(page({}, false)).toContain("has not been able to read");
+    expect(renderIncidentPage(data(resolved), assets)).not.toContain('id="official-title"');
   });
 });

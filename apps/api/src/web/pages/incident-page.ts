@@ -1,6 +1,8 @@
 import { regionName } from "@outcry/core";
 import { GLOBAL_REGION, getIncident, type IncidentRow, incidentComposition } from "@outcry/db";
+import { compareWithOfficial, type OfficialComparison } from "@outcry/official";
 import type { ApiDeps } from "../../app-env.ts";
+import { officialWord } from "../../official/official-word.ts";
 import { barItem, renderPage, statusLabel } from "../layout.ts";
 import { type HtmlEscapedString, markup } from "../markup.ts";
 import { duration, utcDate, utcDateTime, utcSpan } from "../time-format.ts";
@@ -15,6 +17,8 @@ export interface IncidentPageData {
   serviceName: string;
   problems: Array<{ label: string; count: number; share: number }>;
   regions: Array<{ region: string; count: number; share: number }>;
+  /** The provider's word on it; undefined when the catalog names no official source. */
+  official: { heard: boolean; comparison: OfficialComparison } | undefined;
   origin: string;
   now: number;
 }
@@ -37,6 +41,18 @@ export async function loadIncidentPage(
     top: TOP,
   });
   const service = deps.catalog().get(incident.service);
+  const crowd = {
+    id: incident.id,
+    startedAt: incident.startedAt.getTime(),
+    resolvedAt: incident.resolvedAt?.getTime(),
+  };
+  // The all-clear may come well after the crowd's: a week past it is read.
+  const word = service
+    ? await officialWord(deps.db, service, {
+        from: crowd.startedAt,
+        to: Math.min(now, (crowd.resolvedAt ?? now) + 7 * 24 * 3_600_000),
+      })
+    : undefined;
   const labels = new Map(service?.problems.map((problem) => [problem.id, problem.label]));
   return {
     incident,
@@ -47,6 +63,7 @@ export async function loadIncidentPage(
       share,
     })),
     regions: composition.regions.map(({ key, count, share }) => ({ region: key, count, share })),
+    official: word && { heard: word.heard, comparison: compareWithOfficial(crowd, word.episodes, now) },
     origin,
     now,
   };
@@ -96,6 +113,7 @@ export function renderIncidentPage(data: IncidentPageData, assets: WebAssets): s
   }</li>
 </ol>
 </section>
+${officialSection(data)}
 <section aria-labelledby="peak-title">
 <h2 id="peak-title">Peak against normal</h2>
 <p class="peak"><strong>${incident.peakCount}</strong> signals in the busiest minute, about <strong>${round(incident.peakExpected)}</strong> expected${
@@ -165,4 +183,32 @@ ${
 
 function round(value: number): number {
   return value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+}
+
+/** The provider's acknowledgement and all-clear, timed from the crowd's onset. */
+function officialSection(data: IncidentPageData): HtmlEscapedString | string {
+  const { official, serviceName } = data;
+  if (!official) return "";
+  const { comparison } = official;
+  const lag = (ms: number) =>
+    ms < 0
+      ? `${duration(-ms)} before the public's reports began`
+      : `${duration(ms)} after the public's reports began`;
+  return markup`<section class="official" aria-labelledby="official-title">
+<h2 id="official-title">What ${serviceName} said</h2>
+${
+  !official.heard
+    ? markup`<p>Outcry has not been able to read ${serviceName}'s official status, so it cannot say.</p>`
+    : comparison.acknowledgedAt === undefined || comparison.acknowledgementLagMs === undefined
+      ? markup`<p class="official-silence">No official word about it${data.incident.status === "open" ? " so far" : ""}.</p>`
+      : markup`<ul class="official-open">
+<li>Acknowledged <time datetime="${new Date(comparison.acknowledgedAt).toISOString()}">${utcDateTime(comparison.acknowledgedAt)}</time>${comparison.acknowledgedBy?.title ? markup` (“${comparison.acknowledgedBy.title}”)` : ""}: ${lag(comparison.acknowledgementLagMs)}.</li>
+${
+  comparison.resolvedOfficially === undefined || comparison.resolutionLagMs === undefined
+    ? markup`<li>No official all-clear yet.</li>`
+    : markup`<li>Declared resolved <time datetime="${new Date(comparison.resolvedOfficially).toISOString()}">${utcDateTime(comparison.resolvedOfficially)}</time>: ${lag(comparison.resolutionLagMs)}.</li>`
+}
+</ul>`
+}
+</section>`;
 }
