@@ -1,12 +1,25 @@
 import { DAY_MS, type Service } from "@outcry/core";
 import { type Db, listOfficialChanges, loadOfficialSources, type OfficialSourceRow } from "@outcry/db";
-import { type OfficialEpisode, officialEpisodes, type SourceMatch, sourceMatches } from "@outcry/official";
+import {
+  type CrowdIncident,
+  compareWithOfficial,
+  type OfficialComparison,
+  type OfficialEpisode,
+  officialEpisodes,
+  type SourceMatch,
+  sourceMatches,
+  type Unacknowledged,
+  unacknowledged,
+} from "@outcry/official";
 
 /**
  * How far before a window official changes are read: an official incident opened up to a week
  * before the crowd's still overlaps it.
  */
 const LOOKBACK_MS = 7 * DAY_MS;
+
+/** How long after the crowd's resolution (or a period's end) an official all-clear still counts. */
+export const OFFICIAL_TAIL_MS = 7 * DAY_MS;
 
 /** What a service's provider has said officially around a window, from the sources it names. */
 export interface OfficialWord {
@@ -39,5 +52,32 @@ export async function officialWord(
     matches,
     episodes: officialEpisodes(changes, matches),
     heard: sources.some((source) => source.succeededAt !== undefined),
+  };
+}
+
+/** The provider's word on one of the crowd's incidents: compared with it, and any silence so far. */
+export interface IncidentOfficial {
+  heard: boolean;
+  comparison: OfficialComparison;
+  /** Only when a source was ever read: until then the silence is Outcry's own. */
+  silence: Unacknowledged | undefined;
+}
+
+export async function incidentOfficial(
+  db: Db,
+  service: Service,
+  crowd: CrowdIncident,
+  now: number,
+): Promise<IncidentOfficial | undefined> {
+  // The provider's all-clear may come well after the crowd's: read a tail past it.
+  const word = await officialWord(db, service, {
+    from: crowd.startedAt,
+    to: Math.min(now, (crowd.resolvedAt ?? now) + OFFICIAL_TAIL_MS),
+  });
+  if (!word) return undefined;
+  return {
+    heard: word.heard,
+    comparison: compareWithOfficial(crowd, word.episodes, now),
+    silence: word.heard ? unacknowledged(crowd, word.episodes, now) : undefined,
   };
 }

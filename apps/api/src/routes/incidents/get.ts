@@ -1,10 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getIncident, incidentComposition, whileAvailable } from "@outcry/db";
-import { compareWithOfficial, unacknowledged } from "@outcry/official";
 import type { App } from "../../app.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { IncidentOfficialJson, incidentOfficialJson } from "../../official/official-json.ts";
-import { officialWord } from "../../official/official-word.ts";
+import { incidentOfficial } from "../../official/official-word.ts";
 import { IncidentJson, incidentJson } from "./incident-json.ts";
 
 const Share = z.object({ count: z.number().int(), share: z.number().min(0).max(1) });
@@ -20,9 +19,6 @@ const IncidentDetail = IncidentJson.extend({
       .openapi({ description: "Top regions of the signals (global incidents only)" }),
   }),
 }).openapi("IncidentDetail");
-
-/** How long after the crowd's resolution an official all-clear still counts as this incident's. */
-const OFFICIAL_TAIL_MS = 7 * 24 * 3_600_000;
 
 /** Problem types and regions listed with an incident. */
 const TOP = 5;
@@ -62,25 +58,14 @@ export function registerGetIncident(app: App) {
           to: crowd.resolvedAt ?? now,
           top: TOP,
         }),
-        // The provider's all-clear may come well after the crowd's: read a week past it.
-        service
-          ? officialWord(db, service, {
-              from: crowd.startedAt,
-              to: Math.min(now, (crowd.resolvedAt ?? now) + OFFICIAL_TAIL_MS),
-            })
-          : undefined,
+        service ? incidentOfficial(db, service, crowd, now) : undefined,
       ]),
     );
     c.header("Cache-Control", "public, max-age=15");
     return c.json(
       {
         ...incidentJson(row),
-        official: official
-          ? incidentOfficialJson(
-              compareWithOfficial(crowd, official.episodes, now),
-              official.heard ? unacknowledged(crowd, official.episodes, now) : undefined,
-            )
-          : null,
+        official: official ? incidentOfficialJson(official.comparison, official.silence) : null,
         explanation: {
           problems: composition.problems.map(({ key, ...share }) => ({ problem: key, ...share })),
           regions: composition.regions.map(({ key, ...share }) => ({ region: key, ...share })),

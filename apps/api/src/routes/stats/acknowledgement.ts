@@ -6,15 +6,13 @@ import type { App } from "../../app.ts";
 import type { ApiDeps } from "../../app-env.ts";
 import { csvRow } from "../../csv.ts";
 import { ApiError, openApiErrorResponses } from "../../errors.ts";
-import { officialWord } from "../../official/official-word.ts";
+import { OFFICIAL_TAIL_MS, officialWord } from "../../official/official-word.ts";
 import { TimeParam } from "../../time-param.ts";
 import { findService } from "../services/find-service.ts";
 
 const MAX_RANGE_MS = 366 * DAY_MS;
 /** Incidents read per service: years of a flaky service's incidents, and a bound on the work. */
 const MAX_INCIDENTS = 2_000;
-/** An official all-clear up to a week after the period still belongs to its incidents. */
-const OFFICIAL_TAIL_MS = 7 * DAY_MS;
 
 const Query = z.object({
   from: TimeParam.optional().openapi({ description: "Start; default: 30 days before `to`" }),

@@ -74,7 +74,11 @@ describe("the incident page", () => {
       renderIncidentPage(
         {
           ...data(resolved),
-          official: { heard, comparison: { incidentId: resolved.id, onsetAt: onset, ...comparison } },
+          official: {
+            heard,
+            comparison: { incidentId: resolved.id, onsetAt: onset, ...comparison },
+            silence: undefined,
+          },
         },
         assets,
       );

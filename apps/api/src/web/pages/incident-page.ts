@@ -1,8 +1,7 @@
 import { regionName } from "@outcry/core";
 import { GLOBAL_REGION, getIncident, type IncidentRow, incidentComposition } from "@outcry/db";
-import { compareWithOfficial, type OfficialComparison } from "@outcry/official";
 import type { ApiDeps } from "../../app-env.ts";
-import { officialWord } from "../../official/official-word.ts";
+import { type IncidentOfficial, incidentOfficial } from "../../official/official-word.ts";
 import { barItem, renderPage, statusLabel } from "../layout.ts";
 import { type HtmlEscapedString, markup } from "../markup.ts";
 import { duration, utcDate, utcDateTime, utcSpan } from "../time-format.ts";
@@ -18,7 +17,7 @@ export interface IncidentPageData {
   problems: Array<{ label: string; count: number; share: number }>;
   regions: Array<{ region: string; count: number; share: number }>;
   /** The provider's word on it; undefined when the catalog names no official source. */
-  official: { heard: boolean; comparison: OfficialComparison } | undefined;
+  official: IncidentOfficial | undefined;
   origin: string;
   now: number;
 }
@@ -46,13 +45,7 @@ export async function loadIncidentPage(
     startedAt: incident.startedAt.getTime(),
     resolvedAt: incident.resolvedAt?.getTime(),
   };
-  // The all-clear may come well after the crowd's: a week past it is read.
-  const word = service
-    ? await officialWord(deps.db, service, {
-        from: crowd.startedAt,
-        to: Math.min(now, (crowd.resolvedAt ?? now) + 7 * 24 * 3_600_000),
-      })
-    : undefined;
+  const official = service ? await incidentOfficial(deps.db, service, crowd, now) : undefined;
   const labels = new Map(service?.problems.map((problem) => [problem.id, problem.label]));
   return {
     incident,
@@ -63,7 +56,7 @@ export async function loadIncidentPage(
       share,
     })),
     regions: composition.regions.map(({ key, count, share }) => ({ region: key, count, share })),
-    official: word && { heard: word.heard, comparison: compareWithOfficial(crowd, word.episodes, now) },
+    official,
     origin,
     now,
   };
