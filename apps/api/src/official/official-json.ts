@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { OfficialSourceRow } from "@outcry/db";
 import type { OfficialComparison, OfficialEpisode, Unacknowledged } from "@outcry/official";
+import type { ServiceOfficial } from "./official-word.ts";
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 /** Signed whole minutes: negative when the provider spoke before the crowd. */
@@ -74,16 +75,12 @@ export const ServiceOfficialJson = z
   .nullable()
   .openapi("ServiceOfficial", { description: "null when the catalog names no official source" });
 
-export function serviceOfficialJson(
-  sources: OfficialSourceRow[],
-  open: OfficialEpisode[],
-  silence: Unacknowledged | undefined,
-) {
+export function serviceOfficialJson(official: ServiceOfficial) {
   return {
-    sources: sources.map(sourceJson),
-    allIsWell: open.length === 0,
-    open: open.map(episodeJson),
-    unacknowledged: unacknowledgedJson(silence),
+    sources: official.sources.map(sourceJson),
+    allIsWell: official.open.length === 0,
+    open: official.open.map(episodeJson),
+    unacknowledged: unacknowledgedJson(official.unacknowledged),
   };
 }
 

@@ -1,5 +1,11 @@
 import { DAY_MS, type Service } from "@outcry/core";
-import { type Db, listOfficialChanges, loadOfficialSources, type OfficialSourceRow } from "@outcry/db";
+import {
+  type Db,
+  type IncidentRow,
+  listOfficialChanges,
+  loadOfficialSources,
+  type OfficialSourceRow,
+} from "@outcry/db";
 import {
   type CrowdIncident,
   compareWithOfficial,
@@ -79,5 +85,35 @@ export async function incidentOfficial(
     heard: word.heard,
     comparison: compareWithOfficial(crowd, word.episodes, now),
     silence: word.heard ? unacknowledged(crowd, word.episodes, now) : undefined,
+  };
+}
+
+/** A service's official word now: its sources, what it says is wrong, and any silence. */
+export interface ServiceOfficial {
+  sources: OfficialSourceRow[];
+  /** What the provider says is wrong right now (posts are instants, not states). */
+  open: OfficialEpisode[];
+  unacknowledged: Unacknowledged | undefined;
+  /** Whether any source was ever read successfully. */
+  heard: boolean;
+}
+
+export function serviceOfficial(
+  word: OfficialWord,
+  openIncident: IncidentRow | undefined,
+  now: number,
+): ServiceOfficial {
+  return {
+    sources: word.sources,
+    open: word.episodes.filter((episode) => episode.end === undefined && episode.kind !== "post"),
+    heard: word.heard,
+    unacknowledged:
+      openIncident && word.heard
+        ? unacknowledged(
+            { id: openIncident.id, startedAt: openIncident.startedAt.getTime() },
+            word.episodes,
+            now,
+          )
+        : undefined,
   };
 }

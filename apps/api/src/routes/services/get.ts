@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Service, ServiceSlug } from "@outcry/core";
 import { serviceStatus, whileAvailable } from "@outcry/db";
-import { unacknowledged } from "@outcry/official";
 import type { App } from "../../app.ts";
 import { errorResponse, openApiErrorResponses } from "../../errors.ts";
 import { ServiceOfficialJson, serviceOfficialJson } from "../../official/official-json.ts";
-import { officialWord } from "../../official/official-word.ts";
+import { officialWord, serviceOfficial } from "../../official/official-word.ts";
 import { IncidentJson, incidentJson } from "../incidents/incident-json.ts";
 import { findService } from "./find-service.ts";
 import { ServiceStatus } from "./service-status.ts";
@@ -43,13 +42,6 @@ export function registerGetService(app: App) {
     const [status, official] = await whileAvailable(() =>
       Promise.all([serviceStatus(deps.db, slug), officialWord(deps.db, service, { from: now, to: now + 1 })]),
     );
-    const open =
-      official?.episodes.filter((episode) => episode.end === undefined && episode.kind !== "post") ?? [];
-    const incident = status?.openIncident;
-    const silence =
-      official?.heard && incident
-        ? unacknowledged({ id: incident.id, startedAt: incident.startedAt.getTime() }, official.episodes, now)
-        : undefined;
     c.header("Cache-Control", "public, max-age=15");
     return c.json(
       {
@@ -58,7 +50,7 @@ export function registerGetService(app: App) {
         score: status ? Math.round(status.score * 1000) / 1000 : null,
         statusAt: status ? new Date(status.at).toISOString() : null,
         openIncident: status?.openIncident ? incidentJson(status.openIncident) : null,
-        official: official ? serviceOfficialJson(official.sources, open, silence) : null,
+        official: official ? serviceOfficialJson(serviceOfficial(official, status?.openIncident, now)) : null,
       },
       200,
     );

@@ -11,7 +11,7 @@ import {
   serviceStatus,
 } from "@outcry/db";
 import type { ApiDeps } from "../../app-env.ts";
-import { officialWord } from "../../official/official-word.ts";
+import { officialWord, type ServiceOfficial, serviceOfficial } from "../../official/official-word.ts";
 import { expectedBand } from "../../series-band.ts";
 import { barItem, categoryLabel, type PageStatus, renderPage, STATUS_TEXT, statusLabel } from "../layout.ts";
 import { type RegionCount, regionMap } from "../map/region-map.ts";
@@ -19,7 +19,7 @@ import { type HtmlEscapedString, markup } from "../markup.ts";
 import { postUrl } from "../post-link.ts";
 import { ago, utcDateTime, utcSpan, utcTime } from "../time-format.ts";
 import type { WebAssets } from "../web-assets.ts";
-import { type ServiceOfficial, serviceOfficial, sourceLabel, sourceLink } from "./service-official.ts";
+import { sourceLabel, sourceLink } from "./official-source-link.ts";
 
 /** "Now" on the page: the status figures and the map cover the last quarter of an hour. */
 const RECENT_MS = 15 * MINUTE_MS;
