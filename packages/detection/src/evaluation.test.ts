@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Detector, evaluate, evaluateScenario, formatEvaluation } from "./evaluation.ts";
-import type { Scenario } from "./scenarios/scenario.ts";
+import type { LabelledEvent, Scenario } from "./scenarios/scenario.ts";
 import type { BucketInput, BucketVerdict, IncidentState } from "./types.ts";
 
 const BUCKET_MS = 60_000;
@@ -49,6 +49,8 @@ const scenario: Scenario = {
     { kind: "blip", start: at(70), end: at(71), multiplier: 3, expect: "ignore" },
   ],
 };
+
+const firstEvent = (of: Scenario): LabelledEvent => of.events[0] as LabelledEvent;
 
 const script: Script = {
   // Opened during the warm-up: not scored, nor is its resolution after it.
@@ -115,6 +117,9 @@ describe("evaluation harness", () => {
       ignoredEventsAlarmed: 1,
       medianLatencyBuckets: 3,
       p95LatencyBuckets: 3,
+      officialEvents: 0,
+      unacknowledged: 0,
+      medianOfficialLeadMinutes: Number.NaN,
     });
   });
 
@@ -127,6 +132,52 @@ describe("evaluation harness", () => {
     expect(made).toBe(2);
     expect(totals).toMatchObject({ recall: 0, missed: 4, falseIncidents: 0, ignoredEventsAlarmed: 0 });
     expect(totals.medianLatencyBuckets).toBeNaN();
+  });
+
+  it("measures the lead over the provider's acknowledgement, negative when the provider spoke first", () => {
+    const withOfficial: Scenario = {
+      ...scenario,
+      name: "with-official",
+      events: [
+        // Detected 3 buckets in (see the script); acknowledged 15 in, resolved 5 after the end.
+        {
+          ...firstEvent(scenario),
+          official: { acknowledgedAt: at(35), resolvedAt: at(34), source: "hand-made" },
+        },
+        // Never detected, acknowledged before it started.
+        {
+          ...(scenario.events[1] as LabelledEvent),
+          official: { acknowledgedAt: at(48), source: "provider first" },
+        },
+      ],
+    };
+    const twice: Scenario = {
+      ...withOfficial,
+      name: "acknowledged-early-and-never",
+      events: [
+        { ...firstEvent(scenario), official: { acknowledgedAt: at(21), source: "early" } },
+        { ...firstEvent(scenario), start: at(22), official: { source: "never" } },
+      ],
+    };
+    const { results, totals } = evaluate([withOfficial, twice], () => scriptedDetector(script));
+    expect(results[0]?.events.map((event) => event.official)).toEqual([
+      {
+        detectedAfterMinutes: 3,
+        acknowledgedAfterMinutes: 15,
+        resolvedAfterMinutes: 14,
+        leadMinutes: 12,
+        source: "hand-made",
+      },
+      { acknowledgedAfterMinutes: -2, source: "provider first" },
+    ]);
+    // Opened at 23: the acknowledgement at 21 came 2 minutes before it; the second was never made.
+    expect(results[1]?.events.map((event) => event.official?.leadMinutes)).toEqual([-2, undefined]);
+    expect(totals).toMatchObject({ officialEvents: 3, unacknowledged: 1, medianOfficialLeadMinutes: -2 });
+    const text = formatEvaluation(evaluate([withOfficial, twice], () => scriptedDetector(script)));
+    expect(text).toContain("| with-official | outage | 3 | 15 | 12 | 14 | hand-made |");
+    expect(text).toContain("| with-official | ramp | – | -2 | – | – | provider first |");
+    expect(text).toContain("| acknowledged-early-and-never | outage | 1 | never | – | – | never |");
+    expect(text).toContain("| median lead over the official acknowledgement (min) | -2 |");
   });
 
   it("formats a Markdown table per scenario and the totals", () => {

@@ -1,7 +1,8 @@
-import type { EventExpectation, Scenario } from "./scenarios/scenario.ts";
+import type { EventExpectation, OfficialTimeline, Scenario } from "./scenarios/scenario.ts";
 import type { BucketInput, BucketVerdict } from "./types.ts";
 
-const WEEK_MS = 7 * 24 * 60 * 60_000;
+const MINUTE_MS = 60_000;
+const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
 
 /** What the harness needs of a detector: one verdict per bucket, fed in time order. */
 export interface Detector {
@@ -23,6 +24,21 @@ export interface EventResult {
   latencyBuckets?: number;
   /** Distance in buckets between the incident's estimated onset and the event's real start. */
   boundaryErrorBuckets?: number;
+  /** Against the provider's word, for events whose scenario has one. */
+  official?: OfficialComparison;
+}
+
+/** When the provider spoke, and how far ahead of it the detector was: minutes, from the event's start. */
+export interface OfficialComparison {
+  /** Absent: not detected. */
+  detectedAfterMinutes?: number;
+  /** Absent: never acknowledged. Negative: the provider spoke before the public noticed. */
+  acknowledgedAfterMinutes?: number;
+  resolvedAfterMinutes?: number;
+  /** Acknowledgement minus detection: positive when the detector was first. Absent if either is missing. */
+  leadMinutes?: number;
+  /** Where the provider's times come from. */
+  source: string;
 }
 
 /** How the detector did on one scenario. */
@@ -51,6 +67,11 @@ export interface EvaluationTotals {
   /** Over detected events; NaN when none was detected. */
   medianLatencyBuckets: number;
   p95LatencyBuckets: number;
+  /** Detected events with an official timeline, and how many of those the provider never acknowledged. */
+  officialEvents: number;
+  unacknowledged: number;
+  /** Median lead over the official acknowledgement, in minutes; NaN when none can be measured. */
+  medianOfficialLeadMinutes: number;
 }
 
 /** Results per scenario and their totals. */
@@ -114,18 +135,38 @@ export function evaluateScenario(scenario: Scenario, factory: DetectorFactory): 
     };
     if (event.expect === "ignore") return { ...base, detected: alarmed.has(event) };
     const hit = spans.find((span) => span.openedAt >= event.start && span.openedAt <= event.end);
-    if (!hit) return { ...base, detected: false };
+    const official = event.official && compareWithOfficial(event.start, hit?.openedAt, event.official);
+    const withOfficial = official ? { official } : {};
+    if (!hit) return { ...base, detected: false, ...withOfficial };
     return {
       ...base,
       detected: true,
       latencyBuckets: (hit.openedAt - event.start) / bucketMs,
       boundaryErrorBuckets: Math.abs(hit.startedAt - event.start) / bucketMs,
+      ...withOfficial,
     };
   });
 
   const scored = points.slice(warmupBuckets);
   const cleanBuckets = scored.filter((p) => !events.some((e) => p.t >= e.start && p.t <= e.end)).length;
   return { scenario: scenario.name, buckets: scored.length, cleanBuckets, events: results, falseIncidents };
+}
+
+function compareWithOfficial(
+  start: number,
+  openedAt: number | undefined,
+  { acknowledgedAt, resolvedAt, source }: OfficialTimeline,
+): OfficialComparison {
+  const minutesFrom = (from: number, to: number) => (to - from) / MINUTE_MS;
+  return {
+    ...(openedAt === undefined ? {} : { detectedAfterMinutes: minutesFrom(start, openedAt) }),
+    ...(acknowledgedAt === undefined ? {} : { acknowledgedAfterMinutes: minutesFrom(start, acknowledgedAt) }),
+    ...(resolvedAt === undefined ? {} : { resolvedAfterMinutes: minutesFrom(start, resolvedAt) }),
+    ...(acknowledgedAt === undefined || openedAt === undefined
+      ? {}
+      : { leadMinutes: minutesFrom(openedAt, acknowledgedAt) }),
+    source,
+  };
 }
 
 /** Evaluates every scenario with fresh detectors from `factory` and totals the results. */
@@ -135,6 +176,10 @@ export function evaluate(scenarios: Scenario[], factory: DetectorFactory): Evalu
   const detect = events.filter((event) => event.expect === "detect");
   const latencies = detect
     .flatMap((event) => (event.latencyBuckets === undefined ? [] : [event.latencyBuckets]))
+    .sort((a, b) => a - b);
+  const officialEvents = detect.filter((event) => event.detected && event.official);
+  const leads = officialEvents
+    .flatMap((event) => (event.official?.leadMinutes === undefined ? [] : [event.official.leadMinutes]))
     .sort((a, b) => a - b);
   const falseIncidents = results.reduce((sum, result) => sum + result.falseIncidents, 0);
   const cleanWeeks = scenarios.reduce(
@@ -152,6 +197,10 @@ export function evaluate(scenarios: Scenario[], factory: DetectorFactory): Evalu
       ignoredEventsAlarmed: events.filter((event) => event.expect === "ignore" && event.detected).length,
       medianLatencyBuckets: quantile(latencies, 0.5),
       p95LatencyBuckets: quantile(latencies, 0.95),
+      officialEvents: officialEvents.length,
+      unacknowledged: officialEvents.filter((event) => event.official?.acknowledgedAfterMinutes === undefined)
+        .length,
+      medianOfficialLeadMinutes: quantile(leads, 0.5),
     },
   };
 }
@@ -187,6 +236,7 @@ export function formatEvaluation(evaluation: Evaluation): string {
     }
     lines.push("");
   }
+  lines.push(...formatOfficialLeads(evaluation.results));
   const { totals } = evaluation;
   lines.push(
     "### Totals",
@@ -200,9 +250,41 @@ export function formatEvaluation(evaluation: Evaluation): string {
     `| ignore events alarmed | ${totals.ignoredEventsAlarmed} |`,
     `| median latency (buckets) | ${formatNumber(totals.medianLatencyBuckets)} |`,
     `| p95 latency (buckets) | ${formatNumber(totals.p95LatencyBuckets)} |`,
+    `| detected events with an official timeline | ${totals.officialEvents} |`,
+    `| of those, never acknowledged by the provider | ${totals.unacknowledged} |`,
+    `| median lead over the official acknowledgement (min) | ${formatNumber(totals.medianOfficialLeadMinutes)} |`,
     "",
   );
   return lines.join("\n");
+}
+
+/**
+ * One row per event with an official timeline: when the detector opened its incident and when the
+ * provider spoke, from the event's start; a positive lead means the detector was first.
+ */
+function formatOfficialLeads(results: ScenarioResult[]): string[] {
+  const rows = results.flatMap((result) =>
+    result.events.flatMap(({ kind, official }) => {
+      if (!official) return [];
+      const acknowledged = official.acknowledgedAfterMinutes;
+      return [
+        `| ${result.scenario} | ${kind} | ${formatNumber(official.detectedAfterMinutes)} | ` +
+          `${acknowledged === undefined ? "never" : formatNumber(acknowledged)} | ` +
+          `${formatNumber(official.leadMinutes)} | ${formatNumber(official.resolvedAfterMinutes)} | ${official.source} |`,
+      ];
+    }),
+  );
+  if (rows.length === 0) return [];
+  return [
+    "### Lead over the provider's word",
+    "",
+    "Minutes from the event's start; the lead is the acknowledgement minus the detection (positive: the detector was first).",
+    "",
+    "| scenario | event | detected | acknowledged | lead | officially resolved | official times from |",
+    "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ...rows,
+    "",
+  ];
 }
 
 /** Nearest-rank quantile of sorted values; NaN when there are none. */

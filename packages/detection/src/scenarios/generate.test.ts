@@ -100,4 +100,19 @@ describe("scenario generation", () => {
     const before = spotify.points.slice(spotify.warmupBuckets, indexOf(spotify, outage?.start ?? 0));
     expect(before.reduce((total, p) => total + p.count, 0) / before.length).toBeLessThan(100);
   });
+
+  it("gives the Spotify outage @SpotifyStatus's acknowledgement at 12:45 UTC and all clear at 16:08 UTC", () => {
+    const [outage] = (all[all.length - 1] as Scenario).events;
+    expect(new Date(outage?.official?.acknowledgedAt ?? 0).toISOString()).toBe("2025-04-16T12:45:00.000Z");
+    expect(new Date(outage?.official?.resolvedAt ?? 0).toISOString()).toBe("2025-04-16T16:08:00.000Z");
+    expect(outage?.official?.source).toContain("@SpotifyStatus");
+  });
+
+  it("times generated official words from the outage's first bucket, before it when the provider was first", () => {
+    const regional = all.find((scenario) => scenario.name === "regional-outage-6x");
+    const [outage] = regional?.events ?? [];
+    expect((outage?.official?.acknowledgedAt ?? 0) - (outage?.start ?? 0)).toBe(-10 * 60_000);
+    const silent = all.find((scenario) => scenario.name === "outage-10x-night-trough")?.events[0];
+    expect(silent?.official).toEqual({ source: expect.stringContaining("never") });
+  });
 });

@@ -1,6 +1,6 @@
 import type { BucketInput } from "../types.ts";
 import { createRandom, hashString, type Random } from "./random.ts";
-import type { EventExpectation, LabelledEvent, Scenario } from "./scenario.ts";
+import type { EventExpectation, LabelledEvent, OfficialTimeline, Scenario } from "./scenario.ts";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -65,8 +65,18 @@ export interface Surge {
   note?: string;
   /** Applied but not listed among the scenario's events (e.g. an outage inside the warm-up history). */
   unlisted?: boolean;
+  /** What the provider said, in minutes from the surge's first bucket (negative: before it). */
+  official?: OfficialWord;
   /** Rate of the `k`th affected bucket, given the rate it would have had. */
   rate(baseline: number, k: number): number;
+}
+
+/** A provider's acknowledgement and all-clear, relative to the start of the surge they are about. */
+export interface OfficialWord {
+  /** Absent: the provider never said anything. */
+  acknowledgedAfterMinutes?: number;
+  resolvedAfterMinutes?: number;
+  source: string;
 }
 
 /** A burst of reports from a handful of people: many reports, few distinct reporters. */
@@ -141,9 +151,19 @@ export function generateSeries(random: Random, plan: SeriesPlan): Scenario {
   };
   for (const surge of surges) {
     if (surge.unlisted) continue;
-    const { kind, multiplier, expect, note, startIndex, length } = surge;
+    const { kind, multiplier, expect, note, startIndex, length, official } = surge;
     const event = { kind, start: bucketStart(startIndex), end: bucketStart(startIndex + length - 1) };
-    label({ ...event, multiplier, expect, ...(note === undefined ? {} : { note }) }, startIndex, length);
+    label(
+      {
+        ...event,
+        multiplier,
+        expect,
+        ...(note === undefined ? {} : { note }),
+        ...(official === undefined ? {} : { official: officialTimeline(event.start, official) }),
+      },
+      startIndex,
+      length,
+    );
   }
   // Each flood report lands in a random bucket of its window.
   const floodCounts = floods.map((flood) => {
@@ -237,6 +257,13 @@ function weekPlan(
   };
 }
 
+/**
+ * Where the generated outages' official timelines come from: chosen, not observed, to cover what the
+ * comparison with the provider must handle (a quick and a slow acknowledgement, none at all, and a
+ * provider that spoke before the public noticed). They draw no random numbers, so the series stay the same.
+ */
+const ASSUMED = "assumed for the evaluation";
+
 /** The scenario plans. Times are in each series' local time; rates are weekly means per minute. */
 function plans(): SeriesPlan[] {
   const clean = [
@@ -261,6 +288,7 @@ function plans(): SeriesPlan[] {
       when: "evening-peak",
       day: "tue",
       time: "19:30",
+      official: { acknowledgedAfterMinutes: 20, resolvedAfterMinutes: 105, source: ASSUMED },
       baseRate: 50,
       utcOffsetHours: 1,
     },
@@ -270,6 +298,7 @@ function plans(): SeriesPlan[] {
       when: "evening-peak",
       day: "thu",
       time: "20:00",
+      official: { acknowledgedAfterMinutes: 6, resolvedAfterMinutes: 35, source: ASSUMED },
       baseRate: 3000,
       utcOffsetHours: -5,
     },
@@ -279,6 +308,7 @@ function plans(): SeriesPlan[] {
       when: "night-trough",
       day: "wed",
       time: "03:00",
+      official: { acknowledgedAfterMinutes: 75, resolvedAfterMinutes: 210, source: ASSUMED },
       baseRate: 500,
       utcOffsetHours: 1,
     },
@@ -288,17 +318,23 @@ function plans(): SeriesPlan[] {
       when: "night-trough",
       day: "sat",
       time: "03:30",
+      official: { source: `${ASSUMED}: the provider never says anything` },
       baseRate: 5,
       utcOffsetHours: -8,
     },
   ] as const;
-  const sharpPlans = sharp.map(({ multiplier, minutes, when, day, time, ...traffic }) =>
+  const sharpPlans = sharp.map(({ multiplier, minutes, when, day, time, official, ...traffic }) =>
     weekPlan(
       `outage-${multiplier}x-${when}`,
       `A sharp global outage at ${multiplier}x for ${minutes} min, ${day} ${time} local, on ${traffic.baseRate} reports/min.`,
       traffic,
       {
-        surges: [step("outage", scoredAt(day, time, traffic.utcOffsetHours), minutes, multiplier, "detect")],
+        surges: [
+          {
+            ...step("outage", scoredAt(day, time, traffic.utcOffsetHours), minutes, multiplier, "detect"),
+            official,
+          },
+        ],
       },
     ),
   );
@@ -327,7 +363,14 @@ function plans(): SeriesPlan[] {
       "slow-degradation-ramp-4x",
       "A degradation building from 1x to 4x over 60 min, then held for 2 h, on 50 reports/min.",
       rampTraffic,
-      { surges: [ramp(scoredAt("fri", "17:00", rampTraffic.utcOffsetHours), 60, 120, 4)] },
+      {
+        surges: [
+          {
+            ...ramp(scoredAt("fri", "17:00", rampTraffic.utcOffsetHours), 60, 120, 4),
+            official: { acknowledgedAfterMinutes: 70, resolvedAfterMinutes: 200, source: ASSUMED },
+          },
+        ],
+      },
     ),
     weekPlan("outage-exactly-3x", "An outage at exactly 3x for 45 min on 20 reports/min.", threeX, {
       surges: [step("outage", scoredAt("mon", "14:00", threeX.utcOffsetHours), 45, 3, "detect")],
@@ -338,7 +381,11 @@ function plans(): SeriesPlan[] {
       regional,
       {
         surges: [
-          step("outage", scoredAt("wed", "20:00", regional.utcOffsetHours), 60, 6, "detect", "regional"),
+          {
+            ...step("outage", scoredAt("wed", "20:00", regional.utcOffsetHours), 60, 6, "detect", "regional"),
+            // The provider was first: it announced the trouble before the public noticed.
+            official: { acknowledgedAfterMinutes: -10, resolvedAfterMinutes: 60, source: ASSUMED },
+          },
         ],
       },
     ),
@@ -416,6 +463,18 @@ function plans(): SeriesPlan[] {
 export function generateScenarios(seed = 1): Scenario[] {
   // Each series draws from its own stream, so adding a scenario leaves the others unchanged.
   return plans().map((plan) => generateSeries(createRandom(hashString(plan.name) ^ seed), plan));
+}
+
+function officialTimeline(start: number, word: OfficialWord): OfficialTimeline {
+  return {
+    ...(word.acknowledgedAfterMinutes === undefined
+      ? {}
+      : { acknowledgedAt: start + word.acknowledgedAfterMinutes * MINUTE_MS }),
+    ...(word.resolvedAfterMinutes === undefined
+      ? {}
+      : { resolvedAt: start + word.resolvedAfterMinutes * MINUTE_MS }),
+    source: word.source,
+  };
 }
 
 function normalise(values: number[]): number[] {

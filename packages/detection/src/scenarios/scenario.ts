@@ -3,6 +3,17 @@ import type { BucketInput } from "../types.ts";
 /** Whether a good detector should open an incident for a labelled event ("detect") or stay quiet ("ignore"). */
 export type EventExpectation = "detect" | "ignore";
 
+/**
+ * What the provider said about an event on its own status page or account: when it first acknowledged
+ * the problem and when it declared it resolved (epoch ms; absent when it never did), and where the
+ * times come from.
+ */
+export interface OfficialTimeline {
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  source: string;
+}
+
 /** Something that happens in a scenario's series, with the answer the detector should give. */
 export interface LabelledEvent {
   /** What it is: "outage", "ramp", "blip", "flood", "chatter". */
@@ -15,6 +26,8 @@ export interface LabelledEvent {
   multiplier: number;
   expect: EventExpectation;
   note?: string;
+  /** The provider's word on it, when the scenario has one: the evaluation prints Outcry's lead over it. */
+  official?: OfficialTimeline;
 }
 
 /** One series of buckets with labelled events, to replay through a detector. */

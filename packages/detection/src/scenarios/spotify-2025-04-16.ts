@@ -47,6 +47,11 @@ const DAY = Date.UTC(2025, 3, 16);
 const US_EAST: Traffic = { baseRate: 15, utcOffsetHours: -4 };
 const CENTRAL_EUROPE: Traffic = { baseRate: 15, utcOffsetHours: 2 };
 
+/** @SpotifyStatus: "We're aware of some issues right now and are checking them out!" (UTC). */
+const ACKNOWLEDGED = "12:45";
+/** @SpotifyStatus: "All clear" (UTC). */
+const ALL_CLEAR = "16:08";
+
 /** Reports per minute over the baseline, at UTC times of 16 April 2025; linear in between. */
 const EXCESS: readonly (readonly [string, number])[] = [
   ["11:59", 0], // onset: the next minute, 12:00 UTC, is the first elevated one
@@ -55,7 +60,7 @@ const EXCESS: readonly (readonly [string, number])[] = [
   ["14:28", 32_000], // "over 32,000" at 10:28 a.m. ET (one outlet)
   ["14:45", 20_000], // AP: "over 20,000" at 10:45 a.m. ET
   ["15:45", 1_000], // assumed residual when Spotify said the service was restored
-  ["16:08", 0], // @SpotifyStatus "All clear"
+  [ALL_CLEAR, 0], // @SpotifyStatus "All clear"
 ];
 
 function minuteOfDay(time: string): number {
@@ -94,6 +99,14 @@ export function spotifyOutageScenario(seed = 1): Scenario {
     expect: "detect",
     note: "Spotify, 16 April 2025, reconstructed from press reports of Downdetector figures",
     rate: (baseline, k) => baseline + excessAt(onset + k),
+    // The provider's word as reported (see the comment at the top): @SpotifyStatus's first post and its
+    // "All clear", in minutes from the first elevated minute.
+    official: {
+      acknowledgedAfterMinutes: minuteOfDay(ACKNOWLEDGED) - onset,
+      resolvedAfterMinutes: minuteOfDay(ALL_CLEAR) - onset,
+      source:
+        "@SpotifyStatus as quoted by the press: acknowledged about 12:45 UTC (several outlets), all clear 16:08 UTC (the Guardian)",
+    },
   };
   return generateSeries(createRandom(seed), {
     name: "spotify-2025-04-16",
