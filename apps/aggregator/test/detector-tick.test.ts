@@ -227,6 +227,35 @@ describe("the detector tick", () => {
     expect(rows.map((row) => row.region)).toEqual(["*", "DE"]);
   });
 
+  it("opens one incident per series when two aggregators tick the same outage, in turns and at once", async () => {
+    // Netflix, after steam's hours. Two replicas' ticks: each minute one of them runs it, or both
+    // at the same moment (a scheduler hiccup); the advisory lock and the reload of states another
+    // replica saved must make that the same as one aggregator ticking alone.
+    const first = MINUTES + 330;
+    await countThroughQueue(traffic("netflix", "BR", first, 170, 50));
+    const replicas = [new DetectorTick(database.db), new DetectorTick(database.db)] as const;
+    const events = [];
+    // Twenty-five quiet minutes after the outage's last one: enough for it to resolve.
+    for (let minute = first; minute < first + 195; minute++) {
+      const turn = minute % 3;
+      const ticks = turn === 2 ? replicas : [replicas[turn] as DetectorTick];
+      const results = await Promise.all(ticks.map((tick) => tickAt(tick, minute)));
+      events.push(...results.flatMap((result) => result.events));
+    }
+    const netflix = events.filter((event) => event.service === "netflix");
+    expect(
+      netflix
+        .filter((event) => event.type === "incident.opened")
+        .map((event) => event.region)
+        .sort(),
+    ).toEqual(["*", "BR"]);
+    const rows = await sql`select region, status from incidents where service = 'netflix' order by region`;
+    expect(rows.map((row) => row.region)).toEqual(["*", "BR"]);
+    // Each incident is opened and resolved once, whichever replica saw it.
+    expect(netflix.filter((event) => event.type === "incident.resolved")).toHaveLength(2);
+    expect(rows.map((row) => row.status)).toEqual(["resolved", "resolved"]);
+  });
+
   it("runs a minute once: a repeated tick changes nothing", async () => {
     const tick = new DetectorTick(database.db);
     const before = await sql`select count(*)::int as n, max(updated_at) as at from incidents`;
