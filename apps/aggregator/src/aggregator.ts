@@ -1,6 +1,6 @@
 import type { Config } from "@outcry/core";
 import { type Database, pruneAppliedBatches, prunePosts, pruneWebhookDeliveries } from "@outcry/db";
-import { createWorkerRedis, SIGNALS_QUEUE, type SignalBatchJob, signalBatchBackoff } from "@outcry/queue";
+import { createWorkerRedis, type SignalBatchJob, signalBatchBackoff, signalsQueueNames } from "@outcry/queue";
 import { Worker } from "bullmq";
 import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
@@ -50,35 +50,40 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
   });
 
   const connection = createWorkerRedis(options.redisUrl);
-  const worker = new Worker<SignalBatchJob, BatchOutcome>(
-    SIGNALS_QUEUE,
-    async (job) => {
-      const stop = duration.startTimer();
-      const outcome = await processSignalBatch(database.db, job.data);
-      stop();
-      applied.inc({ result: outcome.applied ? "applied" : "duplicate" });
-      if (!outcome.applied) logger.info({ jobId: job.id }, "batch already applied; redelivery ignored");
-      return outcome;
-    },
-    {
-      connection,
-      prefix: config.queuePrefix,
-      concurrency: config.aggregatorConcurrency,
-      // A worker that dies mid-batch holds its lock until it expires; then the batch is redelivered.
-      lockDuration: config.aggregatorLockMs,
-      stalledInterval: config.aggregatorLockMs,
-      // Stalled batches (their worker died) go back to the queue however often that happens.
-      maxStalledCount: Number.MAX_SAFE_INTEGER,
-      settings: { backoffStrategy: (attemptsMade: number) => signalBatchBackoff(attemptsMade) },
-    },
-  );
-  worker.on("failed", (job, error) => {
-    logger.warn(
-      { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error },
-      "signal batch failed; will retry",
+  // One worker per signals queue (SIGNAL_SHARDS); each replica serves every shard, so any one
+  // replica left standing drains them all.
+  const workers = signalsQueueNames(config.signalShards).map((name) => {
+    const worker = new Worker<SignalBatchJob, BatchOutcome>(
+      name,
+      async (job) => {
+        const stop = duration.startTimer();
+        const outcome = await processSignalBatch(database.db, job.data);
+        stop();
+        applied.inc({ result: outcome.applied ? "applied" : "duplicate" });
+        if (!outcome.applied) logger.info({ jobId: job.id }, "batch already applied; redelivery ignored");
+        return outcome;
+      },
+      {
+        connection,
+        prefix: config.queuePrefix,
+        concurrency: config.aggregatorConcurrency,
+        // A worker that dies mid-batch holds its lock until it expires; then the batch is redelivered.
+        lockDuration: config.aggregatorLockMs,
+        stalledInterval: config.aggregatorLockMs,
+        // Stalled batches (their worker died) go back to the queue however often that happens.
+        maxStalledCount: Number.MAX_SAFE_INTEGER,
+        settings: { backoffStrategy: (attemptsMade: number) => signalBatchBackoff(attemptsMade) },
+      },
     );
+    worker.on("failed", (job, error) => {
+      logger.warn(
+        { queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error },
+        "signal batch failed; will retry",
+      );
+    });
+    worker.on("error", (error) => logger.error({ queue: name, err: error }, "worker error"));
+    return worker;
   });
-  worker.on("error", (error) => logger.error({ err: error }, "worker error"));
 
   // Batch ids are only needed while a batch may still be redelivered, post texts only for the
   // retention period, webhook delivery attempts for a month; prune them hourly. Several
@@ -105,6 +110,7 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
         logger,
         registry: options.registry,
         prefix: config.queuePrefix,
+        shards: config.signalShards,
         db: database.db,
       })
     : undefined;
@@ -117,7 +123,7 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
         await queueMetrics?.close();
         await detection?.close();
         await webhooks?.close();
-        await worker.close();
+        await Promise.all(workers.map((worker) => worker.close()));
         connection.disconnect();
       })();
       return closing;

@@ -7,9 +7,9 @@ import {
   DETECTION_QUEUE,
   DETECTOR_TICK_JOB,
   type LiveEvent,
+  type RedisClient,
 } from "@outcry/queue";
 import { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Histogram, type Registry } from "prom-client";
 import { DetectorTick, type TickResult } from "./detector-tick.ts";
@@ -22,7 +22,7 @@ import { announceUnacknowledged } from "./unacknowledged-watch.ts";
  */
 export async function tickAndPublish(
   tick: DetectorTick,
-  publisher: Redis,
+  publisher: RedisClient,
   prefix: string,
   logger: Logger,
   now: number,

@@ -1,5 +1,5 @@
 import { type Db, openIncidentsBySeries } from "@outcry/db";
-import { createProducerRedis, SIGNALS_QUEUE, WEBHOOKS_QUEUE } from "@outcry/queue";
+import { createProducerRedis, signalsQueueNames, WEBHOOKS_QUEUE } from "@outcry/queue";
 import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import { Gauge, type Registry } from "prom-client";
@@ -22,6 +22,8 @@ export interface QueueMetrics {
 export function startQueueMetrics(options: {
   redisUrl: string;
   prefix: string;
+  /** SIGNAL_SHARDS: each signals queue is reported on its own. */
+  shards: number;
   db: Db;
   registry: Registry;
   logger: Logger;
@@ -29,9 +31,11 @@ export function startQueueMetrics(options: {
   const { logger } = options;
   const connection = createProducerRedis(options.redisUrl);
   connection.on("error", (error) => logger.debug({ err: error }, "queue metrics: redis error"));
-  const queues = [SIGNALS_QUEUE, WEBHOOKS_QUEUE].map(
+  const queues = [...signalsQueueNames(options.shards), WEBHOOKS_QUEUE].map(
     (name) => new Queue(name, { connection, prefix: options.prefix }),
   );
+  // Labels without the hash tags' braces: "signals-0", "webhooks".
+  const label = (queue: Queue) => queue.name.replace(/[{}]/g, "");
   for (const queue of queues) {
     queue.on("error", (error) => logger.debug({ err: error }, "queue metrics: queue error"));
   }
@@ -58,7 +62,7 @@ export function startQueueMetrics(options: {
       await read("queue depths", async () => {
         const counts = await Promise.all(queues.map((queue) => queue.getJobCounts(...STATES)));
         queues.forEach((queue, index) => {
-          for (const state of STATES) this.set({ queue: queue.name, state }, counts[index]?.[state] ?? 0);
+          for (const state of STATES) this.set({ queue: label(queue), state }, counts[index]?.[state] ?? 0);
         });
       });
     },
@@ -74,7 +78,7 @@ export function startQueueMetrics(options: {
         const now = Date.now();
         queues.forEach((queue, index) => {
           const job = oldest[index]?.[0];
-          this.set({ queue: queue.name }, job ? Math.max(0, (now - job.timestamp) / 1000) : 0);
+          this.set({ queue: label(queue) }, job ? Math.max(0, (now - job.timestamp) / 1000) : 0);
         });
       });
     },

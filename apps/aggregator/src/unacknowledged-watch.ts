@@ -9,8 +9,7 @@ import {
   loadOfficialSources,
 } from "@outcry/db";
 import { officialEpisodes, sourceMatches, unacknowledged } from "@outcry/official";
-import { appendLiveEvent, type LiveEvent } from "@outcry/queue";
-import type { Redis } from "ioredis";
+import { appendLiveEvent, type LiveEvent, type RedisClient } from "@outcry/queue";
 
 /** An official incident opened up to a week before the crowd's still acknowledges it. */
 const LOOKBACK_MS = 7 * DAY_MS;
@@ -26,7 +25,7 @@ const ANNOUNCED_TTL_S = 14 * 24 * 3_600;
  */
 export async function announceUnacknowledged(
   db: Db,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   afterMinutes: number,
   now: number,

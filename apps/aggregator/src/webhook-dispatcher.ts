@@ -5,12 +5,12 @@ import {
   claimStaleLiveEvents,
   ensureLiveEventsGroup,
   type GroupRead,
+  type RedisClient,
   readLiveEventsAsGroup,
   type WebhookDeliveryJob,
   webhookDeliveryJobId,
 } from "@outcry/queue";
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { webhookWants } from "./webhook-filter.ts";
 
@@ -27,7 +27,7 @@ const RETRY_AFTER_ERROR_MS = 1_000;
  * job ids are event x subscription, so a crash in between re-queues nothing twice.
  */
 export class WebhookDispatcher {
-  readonly #reader: Redis;
+  readonly #reader: RedisClient;
   readonly #db: Db;
   readonly #queue: Queue<WebhookDeliveryJob>;
   readonly #prefix: string;
@@ -37,7 +37,7 @@ export class WebhookDispatcher {
   #stopped = false;
 
   constructor(options: {
-    reader: Redis;
+    reader: RedisClient;
     db: Db;
     queue: Queue<WebhookDeliveryJob>;
     prefix: string;

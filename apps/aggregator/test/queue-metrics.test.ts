@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Database, insertIncident, openDatabase } from "@outcry/db";
-import { createProducerRedis, redisReady, SIGNALS_QUEUE } from "@outcry/queue";
+import { createProducerRedis, redisReady, signalsQueueName } from "@outcry/queue";
 import {
   createTestDatabase,
   deleteRedisPrefix,
@@ -26,7 +26,8 @@ describe("queue metrics", () => {
   let database: Database;
   const prefix = uniquePrefix("queue-metrics");
   const redis = createProducerRedis(TEST_REDIS_URL);
-  const signals = new Queue(SIGNALS_QUEUE, { connection: redis, prefix });
+  // The second of two shards: each is reported under its own label.
+  const signals = new Queue(signalsQueueName(1), { connection: redis, prefix });
   const logger = pino({ level: "silent" });
 
   beforeAll(async () => {
@@ -49,6 +50,7 @@ describe("queue metrics", () => {
     const metrics = startQueueMetrics({
       redisUrl: TEST_REDIS_URL,
       prefix,
+      shards: 2,
       db: database.db,
       registry,
       logger,
@@ -73,15 +75,16 @@ describe("queue metrics", () => {
       });
 
       const text = await registry.metrics();
-      expect(sample(text, 'outcry_queue_jobs{queue="signals",state="wait"}')).toBe(3);
-      expect(sample(text, 'outcry_queue_jobs{queue="signals",state="active"}')).toBe(0);
+      expect(sample(text, 'outcry_queue_jobs{queue="signals-1",state="wait"}')).toBe(3);
+      expect(sample(text, 'outcry_queue_jobs{queue="signals-0",state="wait"}')).toBe(0);
+      expect(sample(text, 'outcry_queue_jobs{queue="signals-1",state="active"}')).toBe(0);
       expect(sample(text, 'outcry_queue_jobs{queue="webhooks",state="wait"}')).toBe(0);
-      const lag = sample(text, 'outcry_queue_oldest_waiting_seconds{queue="signals"}') ?? 0;
+      const lag = sample(text, 'outcry_queue_oldest_waiting_seconds{queue="signals-1"}') ?? 0;
       expect(lag).toBeGreaterThanOrEqual(30);
       expect(lag).toBeLessThan(60);
       expect(sample(text, "outcry_open_incidents")).toBe(1);
       // KEDA's redis scaler reads the same backlog as the length of this list (infra/k8s).
-      expect(await redis.llen(`${prefix}:${SIGNALS_QUEUE}:wait`)).toBe(3);
+      expect(await redis.llen(`${prefix}:${signalsQueueName(1)}:wait`)).toBe(3);
     } finally {
       await metrics.close();
     }
@@ -92,6 +95,7 @@ describe("queue metrics", () => {
     const metrics = startQueueMetrics({
       redisUrl: "redis://127.0.0.1:1",
       prefix,
+      shards: 2,
       db: database.db,
       registry,
       logger,

@@ -2,8 +2,7 @@ import type { Server } from "node:http";
 import { type ServerType, serve } from "@hono/node-server";
 import type { CatalogIndex, Config } from "@outcry/core";
 import type { Database } from "@outcry/db";
-import { createSignalsQueue, createWebhooksQueue, SignalBatcher } from "@outcry/queue";
-import type { Redis } from "ioredis";
+import { createWebhooksQueue, patientDuplicate, type RedisClient, ShardedSignalBatcher } from "@outcry/queue";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { newApp } from "./app.ts";
@@ -16,7 +15,7 @@ export interface ApiServerOptions {
   config: Config;
   database: Database;
   /** Fail-fast connection (see createProducerRedis): intake answers 503 rather than hang. */
-  redis: Redis;
+  redis: RedisClient;
   catalog: () => CatalogIndex;
   /** After an admin's catalog write: reload it everywhere (see LiveCatalog). */
   catalogChanged?: () => Promise<void>;
@@ -39,12 +38,13 @@ const DRAIN_GRACE_MS = 5_000;
 /** Starts the HTTP api: report intake and queries. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config, database, redis, logger } = options;
-  const queue = createSignalsQueue(redis, config.queuePrefix);
-  // While Redis is down every reconnect attempt errors; intake answers 503 meanwhile.
-  queue.on("error", (error) => logger.warn({ component: "api", err: error }, "signals queue: redis error"));
-  const batcher = new SignalBatcher(queue, {
+  const batcher = new ShardedSignalBatcher(redis, {
+    prefix: config.queuePrefix,
+    shards: config.signalShards,
     maxInFlight: config.intakeBatchInFlight,
     maxSize: config.intakeBatchMaxSize,
+    // While Redis is down every reconnect attempt errors; intake answers 503 meanwhile.
+    onQueueError: (error) => logger.warn({ component: "api", err: error }, "signals queue: redis error"),
   });
   const guard = new IntakeGuard(redis, {
     keyPrefix: config.queuePrefix,
@@ -53,7 +53,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   // A connection of its own for the blocking read; it waits patiently through Redis outages.
   const live = new LiveHub({
-    reader: redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: true }),
+    reader: patientDuplicate(redis, { lazyConnect: true }),
     queries: redis,
     prefix: config.queuePrefix,
     logger: logger.child({ component: "live" }),
@@ -127,7 +127,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         await closed;
         clearTimeout(grace);
         await batcher.close();
-        await queue.close();
         await webhooks.close();
       })();
       return closing;

@@ -6,9 +6,8 @@ import {
   saveIngestCursor,
   servicesWithProblems,
 } from "@outcry/db";
-import { appendLiveEvent, createSignalsQueue, SignalBatcher } from "@outcry/queue";
+import { appendLiveEvent, type RedisClient, ShardedSignalBatcher } from "@outcry/queue";
 import { trainedPipeline } from "@outcry/text";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createIngestMetrics } from "./ingest-metrics.ts";
@@ -22,7 +21,7 @@ export interface IngestOptions {
   config: Config;
   database: Database;
   /** Fail-fast producer connection: a post that cannot be queued is replayed, never dropped. */
-  redis: Redis;
+  redis: RedisClient;
   catalog: () => CatalogIndex;
   logger: Logger;
   registry?: Registry;
@@ -50,11 +49,12 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
   const pipeline = trainedPipeline(options.catalog().list());
   logger.info({ ms: Math.round(performance.now() - started) }, "text pipeline trained");
 
-  const queue = createSignalsQueue(options.redis, config.queuePrefix);
-  queue.on("error", (error) => logger.warn({ err: error }, "signals queue: redis error"));
-  const batcher = new SignalBatcher(queue, {
+  const batcher = new ShardedSignalBatcher(options.redis, {
+    prefix: config.queuePrefix,
+    shards: config.signalShards,
     maxInFlight: config.intakeBatchInFlight,
     maxSize: config.intakeBatchMaxSize,
+    onQueueError: (error) => logger.warn({ err: error }, "signals queue: redis error"),
   });
   const collector = new PostCollector(pipeline, batcher, metrics);
 
@@ -139,7 +139,6 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       closing ??= (async () => {
         await Promise.all([jetstream?.close(), search?.close(), official?.close()]);
         await batcher.close();
-        await queue.close();
       })();
       return closing;
     },
@@ -154,7 +153,7 @@ const OFFICIAL_NEWS_MS = 60 * 60_000;
  * what the provider just said.
  */
 async function announceOfficialChanges(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   target: OfficialTarget,
   changes: NewOfficialChange[],

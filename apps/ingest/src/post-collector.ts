@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Signal, UNKNOWN_REGION } from "@outcry/core";
-import type { SignalBatcher } from "@outcry/queue";
+import type { SignalSink } from "@outcry/queue";
 import type { TextPipeline } from "@outcry/text";
 import type { IngestMetrics } from "./ingest-metrics.ts";
 import type { CollectedPost } from "./jetstream-event.ts";
@@ -21,11 +21,11 @@ const RECENT_CAPACITY = 100_000;
  */
 export class PostCollector {
   #pipeline: TextPipeline;
-  readonly #batcher: SignalBatcher;
+  readonly #batcher: SignalSink;
   readonly #metrics: IngestMetrics;
   readonly #recent = new Set<string>();
 
-  constructor(pipeline: TextPipeline, batcher: SignalBatcher, metrics: IngestMetrics) {
+  constructor(pipeline: TextPipeline, batcher: SignalSink, metrics: IngestMetrics) {
     this.#pipeline = pipeline;
     this.#batcher = batcher;
     this.#metrics = metrics;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import dockerignore from "@balena/dockerignore";
 import { ScaledObject, TriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1";
-import { SIGNALS_QUEUE } from "@outcry/queue";
+import { signalsQueueName } from "@outcry/queue";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Job } from "kubernetes-models/batch/v1";
@@ -389,7 +389,7 @@ describe("the Kubernetes manifests (infra/k8s)", () => {
     const prefix = (objects.find((object) => object.kind === "ConfigMap") as K8sObject).data?.QUEUE_PREFIX;
     // BullMQ keeps waiting jobs in the Redis list "<prefix>:<queue>:wait" (apps/aggregator's
     // queue-metrics test checks that list against the queue's own count).
-    expect(trigger.metadata.listName).toBe(`${prefix}:${SIGNALS_QUEUE}:wait`);
+    expect(trigger.metadata.listName).toBe(`${prefix}:${signalsQueueName(0)}:wait`);
     expect(find(objects, "TriggerAuthentication", trigger.authenticationRef.name)).toBeDefined();
     const deployment = find(objects, "Deployment", "outcry-aggregator") as K8sObject;
     expect(deployment.spec.replicas).toBeUndefined();

@@ -18,9 +18,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
+  // redis+cluster://host:port,host:port names a Redis Cluster by some of its nodes.
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .regex(/^(rediss?|redis\+cluster):\/\//, "must be a redis://, rediss:// or redis+cluster:// URL")
     .optional(),
   REDIS_SERVER_BIN: z.string().min(1).default("redis-server"),
   REPORTER_KEY_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
@@ -33,6 +34,8 @@ const EnvSchema = z.object({
   INTAKE_BATCH_IN_FLIGHT: positiveInt.max(64).default(1),
   // A batch is one multi-row insert: 5,000 signals stay under Postgres's 65,535 bind parameters.
   INTAKE_BATCH_MAX_SIZE: positiveInt.max(5_000).default(500),
+  // Signals queues, each its own Redis Cluster slot; a service always goes to the same one.
+  SIGNAL_SHARDS: positiveInt.max(64).default(1),
   AGGREGATOR_CONCURRENCY: positiveInt.max(256).default(8),
   AGGREGATOR_LOCK_MS: positiveInt.min(1_000).default(30_000),
   QUEUE_PREFIX: z
@@ -84,6 +87,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     /** Signal batches written to Redis at once; reports arriving meanwhile share the next batch. */
     intakeBatchInFlight: env.INTAKE_BATCH_IN_FLIGHT,
     intakeBatchMaxSize: env.INTAKE_BATCH_MAX_SIZE,
+    /** How many signals queues the signals are spread over, by service (see signalsQueueName). */
+    signalShards: env.SIGNAL_SHARDS,
     aggregatorConcurrency: env.AGGREGATOR_CONCURRENCY,
     /** A batch held by a worker that died is handed to another after this long. */
     aggregatorLockMs: env.AGGREGATOR_LOCK_MS,

@@ -18,11 +18,26 @@ export {
   DETECTION_QUEUE,
   DETECTOR_TICK_JOB,
   SIGNAL_BATCH_JOB,
-  SIGNALS_QUEUE,
+  signalShard,
+  signalsQueueName,
+  signalsQueueNames,
   WEBHOOKS_QUEUE,
 } from "./names.ts";
-export { createProducerRedis, createWorkerRedis, redisReady } from "./redis-connection.ts";
+export {
+  createProducerRedis,
+  createWorkerRedis,
+  parseRedisClusterUrl,
+  patientDuplicate,
+  REDIS_CLUSTER_SCHEME,
+  type RedisClient,
+  redisReady,
+} from "./redis-connection.ts";
 export { durableRedisServerArgs } from "./redis-server-args.ts";
+export {
+  ShardedSignalBatcher,
+  type ShardedSignalBatcherOptions,
+  type SignalSink,
+} from "./sharded-signal-batcher.ts";
 export {
   SIGNAL_BATCH_ATTEMPTS,
   SIGNAL_BATCH_MAX_BACKOFF_MS,

@@ -1,5 +1,5 @@
 import { CatalogIndex, type Service } from "@outcry/core";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.ts";
 import { createWorkerRedis } from "./redis-connection.ts";
 
 /** Reloads at least this often, in case a change message was missed (pub/sub does not retry). */
@@ -14,7 +14,7 @@ export interface LiveCatalogOptions {
   load: () => Promise<Service[]>;
   redisUrl: string;
   /** Publishes change messages; the subscriber needs a connection of its own. */
-  publisher: Redis;
+  publisher: RedisClient;
   prefix: string;
   onError: (error: unknown) => void;
   /** Told after each reload that changed something, e.g. to rebuild what is derived from it. */
@@ -30,7 +30,7 @@ export class LiveCatalog {
   readonly #options: LiveCatalogOptions;
   #catalog: CatalogIndex;
   #signature: string;
-  #subscriber: Redis | undefined;
+  #subscriber: RedisClient | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(options: LiveCatalogOptions, services: Service[]) {

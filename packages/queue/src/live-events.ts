@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.ts";
 
 /**
  * The live stream's events, in one Redis stream per prefix: every api replica reads it and fans the
@@ -28,7 +28,7 @@ export function liveEventsKey(prefix: string): string {
 }
 
 /** Appends one event; resolves with its id. */
-export async function appendLiveEvent(redis: Redis, prefix: string, event: LiveEvent): Promise<string> {
+export async function appendLiveEvent(redis: RedisClient, prefix: string, event: LiveEvent): Promise<string> {
   const id = await redis.xadd(
     liveEventsKey(prefix),
     "MAXLEN",
@@ -43,7 +43,7 @@ export async function appendLiveEvent(redis: Redis, prefix: string, event: LiveE
 
 /** Events after `afterId` (exclusive), oldest first, at most `count`. */
 export async function liveEventsAfter(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   afterId: string,
   count = 1_000,
@@ -57,7 +57,7 @@ export async function liveEventsAfter(
  * (possibly nothing). Needs a connection of its own: XREAD BLOCK holds it.
  */
 export async function readLiveEvents(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   afterId: string,
   blockMs: number,
@@ -76,7 +76,7 @@ export async function readLiveEvents(
 }
 
 /** The id of the newest event, or "0-0" when there is none yet. */
-export async function lastLiveEventId(redis: Redis, prefix: string): Promise<string> {
+export async function lastLiveEventId(redis: RedisClient, prefix: string): Promise<string> {
   const [last] = await redis.xrevrange(liveEventsKey(prefix), "+", "-", "COUNT", 1);
   return last?.[0] ?? "0-0";
 }
@@ -87,7 +87,11 @@ export async function lastLiveEventId(redis: Redis, prefix: string): Promise<str
  * has its events claimed by another: how webhooks get every event exactly once into their queue.
  * A new group starts at the stream's end.
  */
-export async function ensureLiveEventsGroup(redis: Redis, prefix: string, group: string): Promise<void> {
+export async function ensureLiveEventsGroup(
+  redis: RedisClient,
+  prefix: string,
+  group: string,
+): Promise<void> {
   try {
     await redis.xgroup("CREATE", liveEventsKey(prefix), group, "$", "MKSTREAM");
   } catch (error) {
@@ -103,7 +107,7 @@ export interface GroupRead {
 
 /** New events for this consumer of the group, waiting up to `blockMs`. Holds its connection. */
 export async function readLiveEventsAsGroup(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   group: string,
   consumer: string,
@@ -126,7 +130,7 @@ export async function readLiveEventsAsGroup(
 
 /** Takes over events another consumer read but did not acknowledge within `minIdleMs`. */
 export async function claimStaleLiveEvents(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   group: string,
   consumer: string,
@@ -145,7 +149,7 @@ export async function claimStaleLiveEvents(
 }
 
 export async function ackLiveEvents(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   group: string,
   ids: string[],

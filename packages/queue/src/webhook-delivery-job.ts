@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import { WEBHOOKS_QUEUE } from "./names.ts";
+import type { RedisClient } from "./redis-connection.ts";
 
 /** One event for one subscription. Its job id is both, so an event is queued once per subscription. */
 export const WebhookDeliveryJob = z.object({
@@ -27,7 +27,7 @@ export function webhookDeliveryJobId(webhookId: string, eventId: string): string
 }
 
 export function createWebhooksQueue(
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   backoffMs = WEBHOOK_BACKOFF_MS,
 ): Queue<WebhookDeliveryJob> {

@@ -1,3 +1,4 @@
+import type { RedisClient } from "@outcry/queue";
 import type { Redis } from "ioredis";
 
 /*
@@ -10,7 +11,8 @@ import type { Redis } from "ioredis";
  *
  * Checks that arrive during one turn of the event loop go to Redis as one script call: a busy
  * intake pays one round trip per turn instead of one per report. The script takes two keys per
- * check; both carry the reporter's hash tag, so each pair lives in one Redis Cluster slot.
+ * check; both carry the reporter's hash tag, so each pair lives in one Redis Cluster slot (on a
+ * cluster, one call per reporter, since a script may touch one slot only).
  */
 const SCRIPT = `
 local limit = tonumber(ARGV[1])
@@ -45,9 +47,9 @@ return results
 
 export type GuardDecision = { allowed: false; retryAfterMs: number } | { allowed: true; counted: boolean };
 
-interface GuardRedis extends Redis {
+type GuardRedis = Pick<Redis, "get" | "del"> & {
   outcryIntakeGuard(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
-}
+};
 
 interface PendingCheck {
   reporter: string;
@@ -68,11 +70,14 @@ export class IntakeGuard {
   readonly #redis: GuardRedis;
   readonly #options: IntakeGuardOptions;
   readonly #now: () => number;
+  /** A cluster runs a script on one slot: checks then go one reporter (one hash tag) per call. */
+  readonly #cluster: boolean;
   #pending: PendingCheck[] = [];
 
-  constructor(redis: Redis, options: IntakeGuardOptions) {
+  constructor(redis: RedisClient, options: IntakeGuardOptions) {
     redis.defineCommand("outcryIntakeGuard", { lua: SCRIPT });
-    this.#redis = redis as GuardRedis;
+    this.#redis = redis as unknown as GuardRedis;
+    this.#cluster = redis.isCluster;
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
@@ -95,6 +100,13 @@ export class IntakeGuard {
   async #flush(): Promise<void> {
     const checks = this.#pending;
     this.#pending = [];
+    if (!this.#cluster) return this.#run(checks);
+    const byReporter = Map.groupBy(checks, (check) => check.reporter);
+    // Auto-pipelining still sends the calls bound for one node together.
+    await Promise.all([...byReporter.values()].map((group) => this.#run(group)));
+  }
+
+  async #run(checks: PendingCheck[]): Promise<void> {
     const { keyPrefix, limitPerMinute, dedupeMs } = this.#options;
     const keys = checks.flatMap((check) => [
       `${keyPrefix}:rl:{${check.reporter}}:`,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type CatalogIndex, DependencyUnavailableError, type ReportInput, type Signal } from "@outcry/core";
-import type { SignalBatcher } from "@outcry/queue";
+import type { SignalSink } from "@outcry/queue";
 import { addressIdentity } from "./client-address.ts";
 import type { IntakeGuard } from "./intake-guard.ts";
 import { reporterKey } from "./reporter-key.ts";
@@ -13,7 +13,7 @@ export type IntakeResult =
 export interface ReportIntakeDeps {
   catalog: () => CatalogIndex;
   guard: IntakeGuard;
-  batcher: SignalBatcher;
+  batcher: SignalSink;
   reporterKeySecret: string;
   now?: () => number;
 }

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { lastLiveEventId, liveEventsAfter, readLiveEvents, type StoredLiveEvent } from "@outcry/queue";
-import type { Redis } from "ioredis";
+import {
+  lastLiveEventId,
+  liveEventsAfter,
+  type RedisClient,
+  readLiveEvents,
+  type StoredLiveEvent,
+} from "@outcry/queue";
 import type { Logger } from "pino";
 
 export type LiveListener = (event: StoredLiveEvent) => void;
@@ -23,8 +28,8 @@ const CLOSE_WAIT_MS = 1_000;
  * all of them once. Heals by itself after a Redis outage, resuming where it stopped.
  */
 export class LiveHub implements LiveFeed {
-  readonly #reader: Redis;
-  readonly #queries: Redis;
+  readonly #reader: RedisClient;
+  readonly #queries: RedisClient;
   readonly #prefix: string;
   readonly #logger: Logger;
   readonly #listeners = new Map<LiveListener, () => void>();
@@ -32,7 +37,7 @@ export class LiveHub implements LiveFeed {
   #closed = false;
 
   /** `reader` is a connection of its own (XREAD BLOCK holds it); `queries` may be shared. */
-  constructor(options: { reader: Redis; queries: Redis; prefix: string; logger: Logger }) {
+  constructor(options: { reader: RedisClient; queries: RedisClient; prefix: string; logger: Logger }) {
     this.#reader = options.reader;
     this.#queries = options.queries;
     this.#prefix = options.prefix;
