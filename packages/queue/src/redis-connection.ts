@@ -44,13 +44,14 @@ function connect(url: string, options: RedisOptions, clusterOptions: ClusterOpti
   const cluster = parseRedisClusterUrl(url);
   if (!cluster) return new Redis(url, { retryStrategy, ...options });
   const { nodes, username, password } = cluster;
+  const { enableAutoPipelining: _single, ...redisOptions } = options;
   return new Cluster(nodes, {
     clusterRetryStrategy: retryStrategy,
     ...clusterOptions,
     redisOptions: {
       ...(username === undefined ? {} : { username }),
       ...(password === undefined ? {} : { password }),
-      ...options,
+      ...redisOptions,
     },
   });
 }
@@ -69,7 +70,9 @@ export function createProducerRedis(url: string, options: RedisOptions = {}): Re
       enableAutoPipelining: true,
       ...options,
     },
-    { enableOfflineQueue: false, enableAutoPipelining: true },
+    // No auto-pipelining on a cluster: while the client is still learning the slot map it mixes
+    // slots in one pipeline, and the commands fail.
+    { enableOfflineQueue: false },
   );
 }
 

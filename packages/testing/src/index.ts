@@ -2,6 +2,7 @@ export * from "./bluesky/index.ts";
 export { openEventStream, type ServerSentEvent } from "./event-stream.ts";
 export * from "./official/index.ts";
 export { body } from "./read-body.ts";
+export { LocalRedisCluster } from "./redis-cluster.ts";
 export { TcpProxy } from "./tcp-proxy.ts";
 export { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from "./test-database.ts";
 export {

@@ -102,7 +102,6 @@ export class IntakeGuard {
     this.#pending = [];
     if (!this.#cluster) return this.#run(checks);
     const byReporter = Map.groupBy(checks, (check) => check.reporter);
-    // Auto-pipelining still sends the calls bound for one node together.
     await Promise.all([...byReporter.values()].map((group) => this.#run(group)));
   }
 
