@@ -122,6 +122,7 @@ describe("the web pages", () => {
     const scripts = [...text.matchAll(/(?:src|href)="(\/assets\/([0-9a-f]{12})\/[^"#]+)(?:#[^"]*)?"/g)];
     const urls = [...new Set(scripts.map((match) => match[1] as string))];
     expect(urls.map((url) => url.split("/").pop()).sort()).toEqual([
+      "official-band.js",
       "service-page.js",
       "signal-chart.js",
       "site.css",

@@ -14,6 +14,11 @@ export interface ChartPalette {
   bandOpacity: number;
   incident: string;
   incidentOpacity: number;
+  /**
+   * The provider's official word, hatched in a strip above the plot: at least 3:1 against the
+   * background, and a hue apart from the count line and the incidents.
+   */
+  official: string;
 }
 
 /** Colours of each theme; the contrast ratios are WCAG 2's, checked against the background. */
@@ -28,6 +33,8 @@ export const CHART_PALETTES: Readonly<Record<ChartTheme, ChartPalette>> = {
     bandOpacity: 0.35,
     incident: "#d63939",
     incidentOpacity: 0.14,
+    // 6.5:1
+    official: "#6f42c1",
   },
   dark: {
     background: "#111418",
@@ -39,5 +46,7 @@ export const CHART_PALETTES: Readonly<Record<ChartTheme, ChartPalette>> = {
     bandOpacity: 0.35,
     incident: "#ff6b6b",
     incidentOpacity: 0.2,
+    // 8.9:1
+    official: "#c4a5ff",
   },
 };

@@ -166,6 +166,125 @@ describe("renderChartSvg", () => {
     expect(svg).not.toContain(">Incident</text>");
   });
 
+  it("hatches the provider's official word in a strip above the plot, clipped to the range, overlaps merged", () => {
+    const svg = renderChartSvg(
+      series(() => 1),
+      [],
+      options,
+      [
+        // Began before the range: clipped to its left edge, labelled with its real start.
+        { kind: "incident", start: from - 30 * MINUTE, end: from + 10 * MINUTE, title: "Logins failing" },
+        // An incident and the component it names, overlapping: one stretch, both titles.
+        { kind: "incident", start: from + 20 * MINUTE, end: from + 30 * MINUTE, title: "API errors" },
+        { kind: "component", start: from + 25 * MINUTE, end: from + 40 * MINUTE, title: "API" },
+        // Still open: to the right edge.
+        { kind: "status", start: from + 50 * MINUTE },
+        // Over before the range began, and begun after it ended: not drawn.
+        { kind: "incident", start: from - 90 * MINUTE, end: from - 60 * MINUTE },
+        { kind: "post", start: to, end: to },
+      ],
+    );
+    assertWellFormedXml(svg);
+    const xs = attributeOf(svg, "chart-official", "x");
+    const ys = attributeOf(svg, "chart-official", "y");
+    const widths = attributeOf(svg, "chart-official", "width");
+    expect(xs).toHaveLength(3);
+    const [first = 0, merged = 0, open = 0] = xs;
+    const [firstWidth = 0, mergedWidth = 0, openWidth = 0] = widths;
+    // The first stretch is the plot's first ten minutes: the plot's width follows from it.
+    const plotWidth = firstWidth * 6;
+    expect(merged).toBeCloseTo(first + plotWidth / 3, 0);
+    expect(mergedWidth).toBeCloseTo(plotWidth / 3, 0);
+    expect(open + openWidth).toBeCloseTo(first + plotWidth, 0);
+    // Above the plot: higher than every count tick and the top grid line.
+    const gridTop = Math.min(...attributeOf(svg, "chart-grid", "y1"));
+    expect(ys.every((y) => y + 10 < gridTop)).toBe(true);
+    // Told apart by its pattern, with a dashed line down from each start.
+    expect(svg).toContain('<pattern id="outcry-chart-official-hatch"');
+    expect(svg).toMatch(/class="chart-official" [^>]*fill="url\(#outcry-chart-official-hatch\)"/);
+    expect(attributeOf(svg, "chart-official-start", "x1")).toEqual(xs);
+    expect(svg).toContain(
+      "<title>Provider&apos;s official incident: 16 Apr 2025 07:30 – 16 Apr 2025 08:10 UTC: “Logins failing”</title>",
+    );
+    expect(svg).toContain(
+      "Provider&apos;s official incident: 16 Apr 2025 08:20 – 16 Apr 2025 08:40 UTC: “API errors”; “API”",
+    );
+    expect(svg).toContain("Provider&apos;s official incident: 16 Apr 2025 08:50 – ongoing UTC</title>");
+    expect(svg).toContain(">Provider&apos;s official incident</text>");
+    expect(svg).toMatch(
+      /<desc [^>]*>[^<]*Hatched along the top, the provider&apos;s official word: 3 incidents \(16 Apr 2025 07:30 – 16 Apr 2025 08:10 UTC; [^)]+; 16 Apr 2025 08:50 – ongoing UTC\)\.</,
+    );
+  });
+
+  it("marks a post as an instant, and names posts in the legend", () => {
+    const svg = renderChartSvg(
+      series(() => 1),
+      [],
+      options,
+      [{ kind: "post", start: from + 30 * MINUTE, end: from + 30 * MINUTE, title: "We are looking into it" }],
+    );
+    assertWellFormedXml(svg);
+    const [start = 0] = attributeOf(svg, "chart-official-start", "x1");
+    const [mark = 0] = attributeOf(svg, "chart-official", "x");
+    expect(attributeOf(svg, "chart-official", "width")).toEqual([3]);
+    expect(mark).toBeCloseTo(start - 1.5, 1);
+    expect(svg).toContain("Provider&apos;s official post: 16 Apr 2025 08:30 UTC: “We are looking into it”");
+    expect(svg).toContain(">Provider&apos;s official post</text>");
+    expect(svg).toContain("the provider&apos;s official word: 1 post (16 Apr 2025 08:30 UTC).");
+  });
+
+  it("has no official strip, legend entry or room for one when there is none in the range", () => {
+    const none = renderChartSvg(
+      series(() => 1),
+      [],
+      options,
+    );
+    const outside = renderChartSvg(
+      series(() => 1),
+      [],
+      options,
+      [{ kind: "incident", start: from - 90 * MINUTE, end: from }],
+    );
+    for (const svg of [none, outside]) {
+      expect(svg).not.toContain("chart-official");
+      expect(svg).not.toContain("outcry-chart-official-hatch");
+      expect(svg).not.toContain("official");
+    }
+    // The same picture as without the argument: the plot does not move down for an empty strip.
+    expect(outside).toBe(none);
+  });
+
+  it("escapes the provider's titles, which come from its page", () => {
+    const svg = renderChartSvg(
+      series(() => 1),
+      [],
+      options,
+      [
+        {
+          kind: "incident",
+          start: from,
+          end: from + MINUTE,
+          title: `<script>alert("x")</script> & co\u0007`,
+        },
+      ],
+    );
+    assertWellFormedXml(svg);
+    expect(svg).not.toContain("<script");
+    expect(svg).toContain("“&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co”</title>");
+  });
+
+  it("is a pure function of its input, official strip included", () => {
+    const official = [{ kind: "incident" as const, start: from + 5 * MINUTE, end: from + 15 * MINUTE }];
+    const draw = () =>
+      renderChartSvg(
+        series((minute) => minute % 7),
+        [],
+        options,
+        official,
+      );
+    expect(draw()).toBe(draw());
+  });
+
   it("paints each theme with its own palette", () => {
     const light = renderChartSvg(
       series(() => 1),

@@ -2,6 +2,12 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from "@outcry/core";
 import { CHART_PALETTES, type ChartPalette, type ChartTheme } from "./chart-palette.ts";
 import { countTicks } from "./count-ticks.ts";
 import { escapeXml } from "./escape-xml.ts";
+import {
+  type ChartOfficialEpisode,
+  type OfficialSpan,
+  officialNoun,
+  officialSpans,
+} from "./official-spans.ts";
 import { timeTicks, utcClock, utcDateTime, utcDay } from "./time-ticks.ts";
 
 export interface ChartPoint {
@@ -46,17 +52,32 @@ const LINE_GAP = 14;
 // SVG text does not wrap or measure itself: widths are estimated from an average glyph of a
 // sans-serif face, generous enough that estimated text rarely overruns.
 const GLYPH_WIDTH = 0.58;
+// The official strip sits in a row of its own above the plot, clear of the count line however high
+// it climbs: its height, and the room it takes with the gap under it.
+const STRIP_HEIGHT = 10;
+const STRIP_ROOM = 14;
+// A post is an instant: marked this wide, so that it can be seen and pointed at.
+const INSTANT_WIDTH = 3;
+const HATCH_ID = "outcry-chart-official-hatch";
+const MAX_DESCRIBED = 5;
 const numbers = new Intl.NumberFormat("en-US");
 
 /**
  * The chart of one series as a standalone SVG document: title, counts against the detector's band,
- * incidents shaded, axes in UTC, a legend and a source line. Pure: the same input, the same bytes.
+ * incidents shaded, the provider's official word as a hatched strip above the plot, axes in UTC, a
+ * legend and a source line. Pure: the same input, the same bytes.
  */
-export function renderChartSvg(points: ChartPoint[], incidents: ChartIncident[], options: ChartOptions) {
+export function renderChartSvg(
+  points: ChartPoint[],
+  incidents: ChartIncident[],
+  options: ChartOptions,
+  official: ChartOfficialEpisode[] = [],
+) {
   const { width, height, from, to, stepMs } = options;
   const palette = CHART_PALETTES[options.theme];
   const banded = points.some((point) => point.expected !== null && point.upper !== null);
   const spans = incidentSpans(incidents, from, to);
+  const officials = officialSpans(official, from, to);
   const peak = points.reduce<ChartPoint | undefined>(
     (best, point) => (best === undefined || point.count > best.count ? point : best),
     undefined,
@@ -67,12 +88,15 @@ export function renderChartSvg(points: ChartPoint[], incidents: ChartIncident[],
       { kind: "line" as const, label: capitalize(options.sources) },
       ...(banded ? [{ kind: "band" as const, label: "Expected range" }] : []),
       ...(spans.length > 0 ? [{ kind: "incident" as const, label: "Incident" }] : []),
+      ...(officials.length > 0
+        ? [{ kind: "official" as const, label: `Provider's official ${officialNoun(officials)}` }]
+        : []),
     ],
     width - 2 * PAD,
   );
   const source = sourceLines(options, width - 2 * PAD);
 
-  const top = 72 + legend.length * 18;
+  const top = 72 + legend.length * 18 + (officials.length > 0 ? STRIP_ROOM : 0);
   const bottom = height - (source.length * LINE_GAP + 42);
   const plotHeight = bottom - top;
   const yTicks = countTicks(
@@ -93,7 +117,10 @@ export function renderChartSvg(points: ChartPoint[], incidents: ChartIncident[],
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" lang="en" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="outcry-chart-title outcry-chart-desc" font-family="${escapeXml(FONT)}">`,
     `<title id="outcry-chart-title">${escapeXml(options.title)}</title>`,
-    `<desc id="outcry-chart-desc">${escapeXml(description(points, spans.length, banded, peak, options))}</desc>`,
+    `<desc id="outcry-chart-desc">${escapeXml(description(points, spans.length, officials, banded, peak, options))}</desc>`,
+  );
+  if (officials.length > 0) parts.push(hatchPattern(palette));
+  parts.push(
     `<rect class="chart-background" width="${width}" height="${height}" fill="${palette.background}"/>`,
   );
 
@@ -104,6 +131,22 @@ export function renderChartSvg(points: ChartPoint[], incidents: ChartIncident[],
     parts.push(
       `<rect class="chart-incident" x="${spanLeft}" y="${plot.top}" width="${spanWidth}" height="${px(plotHeight)}" fill="${palette.incident}" fill-opacity="${palette.incidentOpacity}">` +
         `<title>Incident: ${escapeXml(utcDateTime(span.start))} – ${escapeXml(until)} UTC</title></rect>`,
+    );
+  }
+
+  // The provider's word: a hatched strip above the plot, and a dashed line down from where each
+  // stretch began, so that its start can be read against the crowd's line.
+  for (const span of officials) {
+    const spanLeft = x(span.start);
+    const instant = span.end === span.start;
+    const spanWidth = instant ? INSTANT_WIDTH : Math.max(px(x(span.end) - spanLeft), 2);
+    const markLeft = instant
+      ? px(Math.min(Math.max(spanLeft - INSTANT_WIDTH / 2, plot.left), plot.right - INSTANT_WIDTH))
+      : spanLeft;
+    parts.push(
+      `<line class="chart-official-start" x1="${spanLeft}" x2="${spanLeft}" y1="${plot.top}" y2="${plot.bottom}" stroke="${palette.official}" stroke-width="1" stroke-dasharray="3 3"/>`,
+      `<rect class="chart-official" x="${markLeft}" y="${plot.top - STRIP_ROOM}" width="${spanWidth}" height="${STRIP_HEIGHT}" fill="url(#${HATCH_ID})" stroke="${palette.official}" stroke-width="1">` +
+        `<title>${escapeXml(officialLabel(span))}</title></rect>`,
     );
   }
 
@@ -233,7 +276,7 @@ function bandPath(
     .join("");
 }
 
-type LegendKind = "line" | "band" | "incident";
+type LegendKind = "line" | "band" | "incident" | "official";
 
 /** Legend entries laid out left to right, wrapping onto another row where the width runs out. */
 function legendRows(entries: { kind: LegendKind; label: string }[], maxWidth: number) {
@@ -260,7 +303,32 @@ function legendSwatch(kind: LegendKind, offset: number, rowY: number, palette: C
       return `<rect x="${left}" y="${rowY - 6}" width="18" height="12" fill="${palette.band}" fill-opacity="${palette.bandOpacity}"/>`;
     case "incident":
       return `<rect x="${left}" y="${rowY - 6}" width="18" height="12" fill="${palette.incident}" fill-opacity="${palette.incidentOpacity * 2}"/>`;
+    case "official":
+      return `<rect x="${left}" y="${rowY - 5}" width="18" height="${STRIP_HEIGHT}" fill="url(#${HATCH_ID})" stroke="${palette.official}" stroke-width="1"/>`;
   }
+}
+
+/**
+ * Diagonal lines in the official colour: the strip is told apart by its pattern and its place, not
+ * by its hue alone.
+ */
+function hatchPattern(palette: ChartPalette): string {
+  return (
+    `<defs><pattern id="${HATCH_ID}" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
+    `<rect width="5" height="5" fill="${palette.background}"/>` +
+    `<line x1="1" y1="0" x2="1" y2="5" stroke="${palette.official}" stroke-width="2"/></pattern></defs>`
+  );
+}
+
+/** "Provider's official incident: 16 Apr 2025 08:20 – 09:05 UTC: “Degraded performance”". */
+function officialLabel(span: OfficialSpan): string {
+  const said = span.titles.map((title) => `“${title}”`).join("; ");
+  return `Provider's official ${officialNoun([span])}: ${officialWhen(span)}${said ? `: ${said}` : ""}`;
+}
+
+function officialWhen(span: OfficialSpan): string {
+  if (span.ended === span.began) return `${utcDateTime(span.began)} UTC`;
+  return `${utcDateTime(span.began)} – ${span.ended === undefined ? "ongoing" : utcDateTime(span.ended)} UTC`;
 }
 
 /** "Count per minute · 16 Apr 2025 08:00 – 17 Apr 2025 08:00 UTC", shortened to fit. */
@@ -284,6 +352,7 @@ function sourceLines(options: ChartOptions, maxWidth: number): string[] {
 function description(
   points: ChartPoint[],
   incidentCount: number,
+  officials: OfficialSpan[],
   banded: boolean,
   peak: ChartPoint | undefined,
   options: ChartOptions,
@@ -302,6 +371,14 @@ function description(
       ? "No incident in this period."
       : `${incidentCount} incident${incidentCount === 1 ? "" : "s"} shaded.`,
   );
+  if (officials.length > 0) {
+    // The times, so that a listener can compare them with the crowd's; a month may hold many.
+    const listed = officials.slice(0, MAX_DESCRIBED).map(officialWhen);
+    const more = officials.length - listed.length;
+    sentences.push(
+      `Hatched along the top, the provider's official word: ${officials.length} ${officialNoun(officials, officials.length > 1)} (${listed.join("; ")}${more > 0 ? `; and ${more} more` : ""}).`,
+    );
+  }
   return sentences.join(" ");
 }
 

@@ -7,7 +7,7 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).
 /** Signed whole minutes: negative when the provider spoke before the crowd. */
 const minutes = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms / 60_000));
 
-const EpisodeJson = z
+export const OfficialEpisodeJson = z
   .object({
     kind: z.enum(["incident", "component", "status", "post"]),
     source: z.string(),
@@ -18,7 +18,7 @@ const EpisodeJson = z
   })
   .openapi("OfficialEpisode");
 
-function episodeJson(episode: OfficialEpisode) {
+export function officialEpisodeJson(episode: OfficialEpisode) {
   return {
     kind: episode.kind,
     source: episode.source,
@@ -69,7 +69,7 @@ export const ServiceOfficialJson = z
   .object({
     sources: z.array(OfficialSourceJson),
     allIsWell: z.boolean().openapi({ description: "The provider says nothing is wrong right now" }),
-    open: z.array(EpisodeJson).openapi({ description: "What the provider says is wrong right now" }),
+    open: z.array(OfficialEpisodeJson).openapi({ description: "What the provider says is wrong right now" }),
     unacknowledged: UnacknowledgedJson,
   })
   .nullable()
@@ -79,7 +79,7 @@ export function serviceOfficialJson(official: ServiceOfficial) {
   return {
     sources: official.sources.map(sourceJson),
     allIsWell: official.open.length === 0,
-    open: official.open.map(episodeJson),
+    open: official.open.map(officialEpisodeJson),
     unacknowledged: unacknowledgedJson(official.unacknowledged),
   };
 }
@@ -90,7 +90,7 @@ export const IncidentOfficialJson = z
       description:
         "The first official word overlapping the incident; before the onset when the provider was first",
     }),
-    acknowledgedBy: EpisodeJson.nullable(),
+    acknowledgedBy: OfficialEpisodeJson.nullable(),
     acknowledgementLagMinutes: z.number().int().nullable().openapi({
       description: "From the crowd's onset to the acknowledgement; negative when the provider spoke first",
     }),
@@ -104,7 +104,7 @@ export const IncidentOfficialJson = z
 export function incidentOfficialJson(comparison: OfficialComparison, silence: Unacknowledged | undefined) {
   return {
     acknowledgedAt: iso(comparison.acknowledgedAt),
-    acknowledgedBy: comparison.acknowledgedBy ? episodeJson(comparison.acknowledgedBy) : null,
+    acknowledgedBy: comparison.acknowledgedBy ? officialEpisodeJson(comparison.acknowledgedBy) : null,
     acknowledgementLagMinutes: minutes(comparison.acknowledgementLagMs),
     resolvedOfficially: iso(comparison.resolvedOfficially),
     resolutionLagMinutes: minutes(comparison.resolutionLagMs),

@@ -61,6 +61,39 @@ export async function officialWord(
   };
 }
 
+/**
+ * The provider's episodes that touch a period, for a chart of it: undefined when the catalog names
+ * no official source. An all-clear given up to OFFICIAL_TAIL_MS after the period is read too, so an
+ * episode that ended after the period is not shown as still open.
+ */
+export async function officialEpisodesIn(
+  db: Db,
+  service: Service,
+  period: { from: number; to: number },
+  now: number,
+): Promise<OfficialEpisode[] | undefined> {
+  const word = await officialWord(db, service, {
+    from: period.from,
+    to: Math.max(period.to, Math.min(now, period.to + OFFICIAL_TAIL_MS)),
+  });
+  return word && episodesOverlapping(word.episodes, period);
+}
+
+/**
+ * Episodes that touch `from` to `to` (exclusive): begun before its end and not over before its
+ * start. A post, an instant, touches it when it falls inside.
+ */
+export function episodesOverlapping(
+  episodes: OfficialEpisode[],
+  period: { from: number; to: number },
+): OfficialEpisode[] {
+  return episodes.filter(
+    (episode) =>
+      episode.start < period.to &&
+      (episode.end === undefined || episode.end > period.from || episode.start >= period.from),
+  );
+}
+
 /** The provider's word on one of the crowd's incidents: compared with it, and any silence so far. */
 export interface IncidentOfficial {
   heard: boolean;

@@ -9,6 +9,7 @@ import { buildWorldMap, loadAtlas } from "./map/world-map.ts";
 const OWN_FILES = [
   "site.css",
   "signal-chart.js",
+  "official-band.js",
   "utc-time.js",
   "home-page.js",
   "service-page.js",

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { MINUTE_MS } from "@outcry/core";
-import { applySignalBatch, upsertServices } from "@outcry/db";
+import { applySignalBatch, recordOfficialReading, upsertServices } from "@outcry/db";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, SCREENSHOTS_DIR } from "./chromium.ts";
@@ -22,6 +22,10 @@ const HOSTILE_NAME = `<img src=x onerror=alert("name")>Evil "Corp"`;
 const HOSTILE_POST = `discord down?? <script>alert("post")</script><img src=x onerror=alert("post")>`;
 // Ordinary traffic before the test: 0 to 2 reports a minute, about one on average.
 const quiet = (minute: number) => (minute * 7) % 3;
+// Discord's status page (its seed entry), as the official poller would have recorded it: an
+// incident the provider opened and resolved within the last hour, inside both pages' charts.
+const DISCORD_STATUS = "https://discordstatus.com";
+const OFFICIAL_TITLE = "Elevated API errors";
 
 // The whole system in one `outcry` process (api, aggregator and its detector tick, ingest) and a
 // real Chromium: a report pressed on the page is counted by the aggregator and shows on the chart;
@@ -41,7 +45,12 @@ describe("the public pages in a browser", () => {
     // Chromium first: without it the test fails at once, saying how to get it.
     browser = await launchChromium();
     system = await startOutcrySystem({
-      env: { TRUST_PROXY: "1", RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) },
+      // The official poller off: the status page seeded below stays as it is, network or not.
+      env: {
+        TRUST_PROXY: "1",
+        RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+        OFFICIAL_POLL_INTERVAL_SECONDS: "0",
+      },
       seed: async (db) => {
         await upsertServices(db, [
           {
@@ -82,6 +91,31 @@ describe("the public pages in a browser", () => {
               post: { uri: "at://did:plc:browsertest/app.bsky.feed.post/3kbrowser", lang: "en", score: 0.97 },
             },
           ],
+        });
+        const now = Date.now();
+        await recordOfficialReading(db, {
+          key: DISCORD_STATUS,
+          kind: "statuspage",
+          validators: {},
+          state: undefined,
+          changes: [
+            {
+              naturalKey: "incident:browser1:created",
+              kind: "incident-created",
+              at: now - 50 * MINUTE_MS,
+              incidentId: "browser1",
+              status: "investigating",
+              title: OFFICIAL_TITLE,
+            },
+            {
+              naturalKey: "incident:browser1:resolved",
+              kind: "incident-resolved",
+              at: now - 20 * MINUTE_MS,
+              incidentId: "browser1",
+              status: "resolved",
+            },
+          ],
+          at: now,
         });
       },
     });
@@ -150,6 +184,9 @@ describe("the public pages in a browser", () => {
     await expect.poll(() => chart.getAttribute("data-ready")).toBe("true");
     const before = Number(await chart.getAttribute("data-total"));
     expect(before).toBeGreaterThan(100); // the three hours of history
+    // Outcry reads no official source for Spotify: no strip, no key for one.
+    expect(await chart.getAttribute("data-official")).toBe("0");
+    expect(await page.locator("#chart-key-official").count()).toBe(0);
     expect(await page.locator("#status-headline").textContent()).toBe("No current problems");
     await shot(page, "service-before-report-phone");
 
@@ -188,6 +225,14 @@ describe("the public pages in a browser", () => {
     await page.goto(`${system.url}/services/discord`);
     await expect.poll(() => page.locator(".service-page").getAttribute("data-live")).toBe("open");
     expect(await page.locator("#status-headline").textContent()).toBe("No current problems");
+    // The provider's word, from the series, hatched along the top of the chart and in its key.
+    await expect.poll(() => page.locator("#chart").getAttribute("data-official")).toBe("1");
+    expect(await page.locator("#chart-key-official").isVisible()).toBe(true);
+    expect(await page.locator("#chart-summary").textContent()).toMatch(
+      new RegExp(
+        `Hatched along the top, what Discord said officially: \\d\\d:\\d\\d–\\d\\d:\\d\\d UTC \\(“${OFFICIAL_TITLE}”\\)\\.$`,
+      ),
+    );
     // A hostile post is shown as its text, linked to bsky.app.
     expect(await page.locator(".post-list blockquote").first().textContent()).toBe(HOSTILE_POST);
     expect(await page.getByRole("link", { name: "View on Bluesky" }).getAttribute("href")).toBe(
@@ -240,6 +285,12 @@ describe("the public pages in a browser", () => {
     );
     await expect.poll(() => page.locator("#chart").getAttribute("data-ready")).toBe("true");
     expect(Number(await page.locator("#chart").getAttribute("data-total"))).toBeGreaterThanOrEqual(24);
+    // The provider's incident ended within the hour before the onset: the chart's window holds it.
+    await expect.poll(() => page.locator("#chart").getAttribute("data-official")).toBe("1");
+    expect(await page.locator("#chart-official-note").textContent()).toContain(
+      `what Discord said officially: `,
+    );
+    expect(await page.locator("#chart-official-note").isVisible()).toBe(true);
     await shot(page, "incident-desktop");
   });
 

@@ -5,6 +5,7 @@ import type { App } from "../../app.ts";
 import { CHART_THEMES } from "../../chart/chart-palette.ts";
 import { renderChartSvg } from "../../chart/render-chart-svg.ts";
 import { ApiError, errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { officialEpisodesIn } from "../../official/official-word.ts";
 import {
   loadSeries,
   SeriesRegionParam,
@@ -52,7 +53,10 @@ const route = createRoute({
   summary: "An embeddable chart of a service's signals against the expected band, as SVG",
   description:
     "Drawn on the server, readable without JavaScript: counts over the range against the detector's " +
-    "expected band, incidents shaded, times in UTC, and a source line. Embed it with an <img> tag. " +
+    "expected band, incidents shaded, times in UTC, and a source line. Where the catalog names the " +
+    "provider's official sources, what it announced over the range (incidents, components or page " +
+    "status away from normal, posts) is hatched in a strip above the plot, with a legend entry of its " +
+    "own. Embed it with an <img> tag. " +
     "The step follows the range: a minute up to a day, then coarser so the line keeps at most 1,500 points.",
   request: { params: z.object({ slug: ServiceSlug }), query: Query },
   responses: {
@@ -93,17 +97,21 @@ export function registerServiceChartSvg(app: App) {
       region: query.region,
       source: query.source,
     });
-    const incidents = await whileAvailable(() =>
-      listIncidents(deps.db, {
-        service: slug,
-        // A regional chart shades that region's incidents (one per source unless one is chosen);
-        // the whole service's chart, its global ones, which sum every source.
-        region: query.region ?? GLOBAL_REGION,
-        source: query.region !== undefined && query.source !== "all" ? query.source : undefined,
-        from: series.from,
-        to: series.to,
-        limit: MAX_INCIDENTS,
-      }),
+    const [incidents, official] = await whileAvailable(() =>
+      Promise.all([
+        listIncidents(deps.db, {
+          service: slug,
+          // A regional chart shades that region's incidents (one per source unless one is chosen);
+          // the whole service's chart, its global ones, which sum every source.
+          region: query.region ?? GLOBAL_REGION,
+          source: query.region !== undefined && query.source !== "all" ? query.source : undefined,
+          from: series.from,
+          to: series.to,
+          limit: MAX_INCIDENTS,
+        }),
+        // The provider speaks for the whole service: a regional chart shows its word too.
+        officialEpisodesIn(deps.db, service, series, now),
+      ]),
     );
     const place =
       query.region === undefined
@@ -127,6 +135,7 @@ export function registerServiceChartSvg(app: App) {
         width: query.width,
         height: query.height,
       },
+      official ?? [],
     );
     return c.body(svg, 200, {
       "Content-Type": "image/svg+xml; charset=utf-8",

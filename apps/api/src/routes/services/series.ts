@@ -1,7 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DAY_MS, SeriesStep, ServiceSlug } from "@outcry/core";
+import { whileAvailable } from "@outcry/db";
 import type { App } from "../../app.ts";
 import { errorResponse, openApiErrorResponses } from "../../errors.ts";
+import { OfficialEpisodeJson, officialEpisodeJson } from "../../official/official-json.ts";
+import { officialEpisodesIn } from "../../official/official-word.ts";
 import { type LoadedSeries, loadSeries, SeriesRegionParam, SeriesSourceParam } from "../../series-query.ts";
 import { TimeParam } from "../../time-param.ts";
 import { findService } from "./find-service.ts";
@@ -40,6 +43,16 @@ const Series = z
         upper: z.number().nullable().openapi({ description: "Top of the normal band" }),
       }),
     ),
+    official: z
+      .array(OfficialEpisodeJson)
+      .nullable()
+      .openapi({
+        description:
+          "What the provider said officially over the range, beside the crowd's counts: its incidents, " +
+          "components and page status away from normal (end null while open) and its account's posts " +
+          "(end equal to start), each touching the range, earliest first; the same for every region " +
+          "and source. null when the catalog names no official source for the service.",
+      }),
   })
   .openapi("Series");
 
@@ -73,7 +86,7 @@ export function registerServiceSeries(app: App) {
     const { slug } = c.req.valid("param");
     const query = c.req.valid("query");
     const deps = c.get("deps");
-    findService(deps, slug);
+    const service = findService(deps, slug);
     const series = await loadSeries(deps.db, { ...query, service: slug, spanMs: DAY_MS });
     c.header("Cache-Control", "public, max-age=15");
     if (query.format === "csv") {
@@ -82,6 +95,8 @@ export function registerServiceSeries(app: App) {
         "Content-Disposition": `inline; filename="${csvFilename(slug, query.region, series)}"`,
       });
     }
+    // The pages' charts draw the provider's word from here, so that one request brings both.
+    const official = await whileAvailable(() => officialEpisodesIn(deps.db, service, series, Date.now()));
     return c.json(
       {
         service: slug,
@@ -91,6 +106,7 @@ export function registerServiceSeries(app: App) {
         region: query.region ?? null,
         source: query.source,
         points: series.points.map((point) => ({ ...point, t: new Date(point.t).toISOString() })),
+        official: official?.map(officialEpisodeJson) ?? null,
       },
       200,
     );

@@ -1,5 +1,7 @@
 // The incident page's chart: the incident's series from an hour before its onset to half an hour
-// after its end (or now), the incident shaded.
+// after its end (or now), the incident shaded, and what the provider said officially over that
+// window hatched along the top.
+import { officialSentence, parseOfficial } from "./official-band.js";
 import { SignalChart } from "./signal-chart.js";
 
 const MINUTE = 60_000;
@@ -32,7 +34,17 @@ if (page.dataset.source) query.set("source", page.dataset.source);
 const chart = new SignalChart(host, { incidents: [{ id: page.dataset.incident, start, end }] });
 fetch(`/v1/services/${page.dataset.service}/series?${query}`)
   .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
-  .then((body) => chart.setPoints(body.points.map((point) => ({ ...point, t: Date.parse(point.t) }))))
+  .then((body) => {
+    chart.setPoints(body.points.map((point) => ({ ...point, t: Date.parse(point.t) })));
+    const official = parseOfficial(body.official);
+    chart.setOfficial(official);
+    // Only a service whose provider Outcry reads has the note.
+    const note = document.getElementById("chart-official-note");
+    if (note) {
+      note.textContent = officialSentence(official, page.dataset.serviceName);
+      note.hidden = official.length === 0;
+    }
+  })
   .catch(() => {
     host.textContent = "The chart could not be loaded.";
   });

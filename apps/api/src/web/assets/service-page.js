@@ -1,5 +1,7 @@
 // The service page, once it has loaded: the 24-hour chart, the "I have a problem" button, and live
-// updates from /v1/stream (each minute's count, incidents opening and closing) without a reload.
+// updates from /v1/stream (each minute's count, incidents opening and closing, the provider's
+// official word) without a reload.
+import { officialSentence, parseOfficial } from "./official-band.js";
 import { SignalChart } from "./signal-chart.js";
 import { utcDateTime, utcTime } from "./utc-time.js";
 
@@ -30,6 +32,8 @@ const chart = new SignalChart(chartHost, { incidents: JSON.parse(chartHost.datas
 const incidents = new Map(JSON.parse(chartHost.dataset.incidents || "[]").map((entry) => [entry.id, entry]));
 /** The chart's points, t in epoch ms, one per minute over the last 24 hours. */
 let points = [];
+/** What the provider said officially over those hours, as the series gives it (official-band.js). */
+let official = [];
 
 class Refusal extends Error {}
 
@@ -43,6 +47,11 @@ async function getJson(url) {
 async function loadSeries() {
   const body = await getJson(`/v1/services/${slug}/series`);
   points = body.points.map((point) => ({ ...point, t: Date.parse(point.t) }));
+  official = parseOfficial(body.official);
+  chart.setOfficial(official);
+  // Only services whose provider Outcry reads have the key; it shows while there is a strip.
+  const officialKey = byId("chart-key-official");
+  if (officialKey) officialKey.hidden = official.length === 0;
   showPoints();
 }
 
@@ -53,10 +62,11 @@ function showPoints() {
     (best, point) => (point.count > (best?.count ?? 0) ? point : best),
     undefined,
   );
-  byId("chart-summary").textContent =
+  const crowd =
     total === 0
       ? "No signals in the last 24 hours."
       : `${total} ${total === 1 ? "signal" : "signals"} in the last 24 hours; the busiest minute was ${utcTime(busiest.t)} with ${busiest.count}.`;
+  byId("chart-summary").textContent = [crowd, officialSentence(official, serviceName)].join(" ").trim();
   const recent = points.filter((point) => point.t >= points.at(-1).t + MINUTE - RECENT);
   const count = recent.reduce((sum, point) => sum + point.count, 0);
   const banded = recent.filter((point) => point.expected !== null);
@@ -193,6 +203,8 @@ stream.addEventListener("counts", (event) => {
 for (const type of ["incident.opened", "incident.updated", "incident.resolved"]) {
   stream.addEventListener(type, (event) => showIncident(type, JSON.parse(event.data)));
 }
+// The provider said something: the series brings its episodes again, the strip with them.
+stream.addEventListener("official.changed", () => loadSeries().catch(() => {}));
 
 async function showIncident(type, event) {
   const incident = await getJson(`/v1/incidents/${event.incidentId}`);

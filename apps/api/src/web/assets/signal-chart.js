@@ -1,6 +1,8 @@
 // A uPlot chart of signals per bucket against the detector's normal band (between the expected
-// count and the top of the band), with incidents shaded behind. Colours come from the page's CSS
-// custom properties, so the chart follows light and dark mode.
+// count and the top of the band), with incidents shaded behind and the provider's official word
+// hatched along the top. Colours come from the page's CSS custom properties, so the chart follows
+// light and dark mode.
+import { drawOfficialBand } from "./official-band.js";
 import { utcTick, utcTime } from "./utc-time.js";
 
 const { uPlot } = globalThis;
@@ -10,6 +12,7 @@ export class SignalChart {
   #plot;
   #data = [[], [], [], []];
   #incidents;
+  #official = [];
 
   /** `incidents`: [{ id, start, end }] in epoch ms, end null while open. */
   constructor(host, { incidents = [] } = {}) {
@@ -36,6 +39,14 @@ export class SignalChart {
 
   setIncidents(incidents) {
     this.#incidents = incidents;
+    this.#plot?.redraw(false);
+  }
+
+  /** The provider's episodes, from official-band.js's parseOfficial: [{ kind, title, start, end }]. */
+  setOfficial(episodes) {
+    this.#official = episodes;
+    // How many the chart holds, for scripts and tests reading the page.
+    this.#host.dataset.official = String(episodes.length);
     this.#plot?.redraw(false);
   }
 
@@ -76,7 +87,12 @@ export class SignalChart {
           },
         ],
         bands: [{ series: [1, 2], fill: color("--chart-band") }],
-        hooks: { drawClear: [(plot) => this.#shade(plot, color("--chart-incident"))] },
+        hooks: {
+          drawClear: [
+            (plot) => this.#shade(plot, color("--chart-incident")),
+            (plot) => drawOfficialBand(plot, this.#official, color("--chart-official")),
+          ],
+        },
       },
       this.#data,
       this.#host,

@@ -105,4 +105,25 @@ describe("the incident page", () => {
     expect(page({}, false)).toContain("has not been able to read");
     expect(renderIncidentPage(data(resolved), assets)).not.toContain('id="official-title"');
   });
+
+  it("leaves room in the chart's caption for the provider's word, where Outcry reads the provider", () => {
+    const onset = resolved.startedAt.getTime();
+    const page = renderIncidentPage(
+      {
+        ...data(resolved, `Tom & "Jerry"`),
+        official: {
+          heard: true,
+          comparison: { incidentId: resolved.id, onsetAt: onset },
+          silence: undefined,
+        },
+      },
+      assets,
+    );
+    expect(page).toContain(
+      'the shaded span is the incident. <span id="chart-official-note" hidden></span></p>',
+    );
+    // The page script names the provider in the note it writes.
+    expect(page).toContain('data-service-name="Tom &amp; &quot;Jerry&quot;"');
+    expect(renderIncidentPage(data(resolved), assets)).not.toContain("chart-official-note");
+  });
 });

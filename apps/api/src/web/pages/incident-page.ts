@@ -85,7 +85,7 @@ export function renderIncidentPage(data: IncidentPageData, assets: WebAssets): s
   const started = incident.startedAt.getTime();
   const end = incident.resolvedAt?.getTime();
   const ratio = incident.peakExpected > 0 ? incident.peakCount / incident.peakExpected : undefined;
-  const main = markup`<article class="incident-page" data-incident="${incident.id}" data-service="${incident.service}" data-region="${incident.region === GLOBAL_REGION ? "" : incident.region}" data-source="${incident.region === GLOBAL_REGION ? "" : incident.source}" data-start="${started}" data-end="${end ?? ""}">
+  const main = markup`<article class="incident-page" data-incident="${incident.id}" data-service="${incident.service}" data-service-name="${data.serviceName}" data-region="${incident.region === GLOBAL_REGION ? "" : incident.region}" data-source="${incident.region === GLOBAL_REGION ? "" : incident.source}" data-start="${started}" data-end="${end ?? ""}">
 <p class="eyebrow"><a href="/services/${incident.service}">${data.serviceName}</a> · Incident</p>
 <h1>${title}</h1>
 <p class="incident-state">${incident.status === "open" ? statusLabel("problems") : markup`<span class="status-label status-ok">Resolved</span>`} ${
@@ -115,7 +115,10 @@ ${officialSection(data)}
       : ` (${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)} times normal)`
   }. Anomaly score ${incident.peakScore.toFixed(2)} of 1.</p>
 <div class="chart" id="chart" role="img" aria-labelledby="peak-title chart-caption"></div>
-<p class="section-note" id="chart-caption">${incident.region === GLOBAL_REGION ? "All regions" : regionName(incident.region)}, signals per minute around the incident; the shaded span is the incident.</p>
+<p class="section-note" id="chart-caption">${incident.region === GLOBAL_REGION ? "All regions" : regionName(incident.region)}, signals per minute around the incident; the shaded span is the incident.${
+    // Filled in by the page script when the series brings the provider's word for this window.
+    data.official ? markup` <span id="chart-official-note" hidden></span>` : ""
+  }</p>
 </section>
 <div class="columns">
 ${shareSection(
@@ -152,7 +155,7 @@ ${
     main,
     assets,
     scripts: ["incident-page.js"],
-    preload: ["signal-chart.js", "utc-time.js"],
+    preload: ["signal-chart.js", "official-band.js", "utc-time.js"],
     chart: true,
   });
 }

@@ -139,6 +139,17 @@ describe("the service page", () => {
     expect(page).toContain("<li><span>Unknown</span>");
   });
 
+  it("keys the official strip on the chart only for a service whose provider Outcry reads", () => {
+    const official = { sources: [], open: [], heard: true, unacknowledged: undefined };
+    const page = renderServicePage(data({ official }), assets);
+    // Hidden until the page script has episodes to draw; the name is escaped like everywhere else.
+    expect(page).toContain(
+      `<span id="chart-key-official" hidden><span class="key key-official"></span> &lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;&quot;&#39;&amp;'s official word (top strip)</span></p>`,
+    );
+    expect(page).toMatch(/<link rel="modulepreload" href="\/assets\/[0-9a-f]{12}\/official-band\.js">/);
+    expect(renderServicePage(data(), assets)).not.toContain("chart-key-official");
+  });
+
   it("puts the provider's own word beside the crowd's: its silence, or what it announced", () => {
     const source = {
       key: "https://status.example.com",

@@ -135,7 +135,7 @@ ${embedSection(data)}
     main,
     assets,
     scripts: ["service-page.js"],
-    preload: ["signal-chart.js", "utc-time.js"],
+    preload: ["signal-chart.js", "official-band.js", "utc-time.js"],
     chart: true,
   });
 }
@@ -236,9 +236,18 @@ function chartSection(data: ServicePageData): HtmlEscapedString {
 <h2 id="chart-title">Reports and posts, last 24 hours</h2>
 <p class="chart-summary" id="chart-summary">${summary}</p>
 <div class="chart" id="chart" data-incidents="${JSON.stringify(shaded)}" role="img" aria-labelledby="chart-title" aria-describedby="chart-summary chart-key"></div>
-<p class="chart-key" id="chart-key"><span class="key key-count"></span> signals per minute <span class="key key-band"></span> normal range <span class="key key-incident"></span> incident</p>
+<p class="chart-key" id="chart-key"><span class="key key-count"></span> signals per minute <span class="key key-band"></span> normal range <span class="key key-incident"></span> incident${officialKey(data)}</p>
 <p class="data-links">Data: <a href="/v1/services/${service.slug}/series?format=csv">CSV</a> · <a href="/v1/services/${service.slug}/series">JSON</a></p>
 </section>`;
+}
+
+/**
+ * The key to the official strip, for a service whose provider Outcry reads: hidden until the page
+ * script has episodes to draw, which come with the series (GET /v1/services/{slug}/series).
+ */
+function officialKey(data: ServicePageData): HtmlEscapedString | string {
+  if (!data.official) return "";
+  return markup` <span id="chart-key-official" hidden><span class="key key-official"></span> ${data.service.name}'s official word (top strip)</span>`;
 }
 
 function problemsSection(data: ServicePageData): HtmlEscapedString {
