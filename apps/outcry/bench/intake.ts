@@ -1,5 +1,6 @@
 // Intake benchmark: HTTP report to counted in Postgres, against a bare Hono handler measured in the
-// same run with the same load generator. Usage: pnpm bench:intake [--duration 60] [--connections 64]
+// same run with the same load generator, for one or more api replicas (the load is spread over them).
+// Usage: pnpm bench:intake [--duration 60] [--connections 128] [--api-replicas 1,2]
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -14,20 +15,30 @@ const { values } = parseArgs({
     duration: { type: "string", default: "60" },
     connections: { type: "string", default: "128" },
     roles: { type: "string", default: "split" },
+    // Each count is measured in turn, bare handlers and Outcry alike: a scaling curve.
+    "api-replicas": { type: "string", default: "1" },
     // An existing Redis instead of the supervised one (to compare persistence settings).
     "redis-url": { type: "string" },
   },
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
+const replicaCounts = values["api-replicas"].split(",").map(Number);
+if (replicaCounts.some((n) => !Number.isInteger(n) || n < 1)) {
+  throw new Error(`--api-replicas: a list of counts such as 1,2 (got ${values["api-replicas"]})`);
+}
+if (values.roles !== "split" && replicaCounts.some((n) => n > 1)) {
+  throw new Error("--api-replicas above 1 needs --roles split (one aggregator beside the api replicas)");
+}
 const root = new URL("../../..", import.meta.url).pathname;
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** Every request comes from a reporter of its own, so every accepted report is counted. */
 let reporter = 0;
-function load(url: string) {
+function load(urls: string[]) {
   return autocannon({
-    url: `${url}/v1/reports`,
+    // autocannon spreads its connections over the URLs in turn (its README; the types know one URL).
+    url: urls.map((url) => `${url}/v1/reports`) as unknown as string,
     connections,
     duration,
     requests: [
@@ -82,20 +93,21 @@ function postgresPids(): number[] {
 }
 const accepted = (result: Result) => result["2xx"];
 
-async function measureBare(): Promise<Result> {
-  const bare = await start(
-    [join(root, "apps/outcry/bench/bare-hono.ts")],
-    {},
-    (line) => line.msg === "listening",
-  );
+async function measureBare(replicas: number): Promise<Result> {
+  const bare: Started[] = [];
   try {
-    return await load(`http://127.0.0.1:${bare.line.port}`);
+    for (let i = 0; i < replicas; i++) {
+      bare.push(
+        await start([join(root, "apps/outcry/bench/bare-hono.ts")], {}, (line) => line.msg === "listening"),
+      );
+    }
+    return await load(bare.map((started) => `http://127.0.0.1:${started.line.port}`));
   } finally {
-    await stop(bare.proc);
+    for (const started of bare) await stop(started.proc);
   }
 }
 
-async function measureOutcry() {
+async function measureOutcry(apiReplicas: number) {
   const name = `outcry_bench_${randomBytes(4).toString("hex")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
@@ -128,6 +140,16 @@ async function measureOutcry() {
     processes.push(first);
     const redisUrl =
       values["redis-url"] ?? (String(first.line.redis).match(/redis:\/\/[^\s]+/)?.[0] as string);
+    // More api replicas share the first one's Redis, as compose or Kubernetes would run them.
+    for (let i = 1; i < apiReplicas; i++) {
+      processes.push(
+        await start(
+          [main, "start", "--role", "api"],
+          { ...env, LOG_LEVEL: "info", REDIS_URL: redisUrl },
+          isUp,
+        ),
+      );
+    }
     if (roles[1])
       processes.push(
         await start(
@@ -136,18 +158,20 @@ async function measureOutcry() {
           isUp,
         ),
       );
+    const apis = processes.slice(0, apiReplicas);
     const watched: Record<string, number[]> = {
       "load generator": [process.pid],
-      ...Object.fromEntries(
-        processes.map((started, index) => [`outcry --role ${roles[index]}`, [started.proc.pid as number]]),
+      [`outcry --role ${roles[0]}${apiReplicas > 1 ? ` (${apiReplicas} replicas)` : ""}`]: apis.map(
+        (started) => started.proc.pid as number,
       ),
+      ...(roles[1] ? { [`outcry --role ${roles[1]}`]: [processes.at(-1)?.proc.pid as number] } : {}),
       "redis-server": values["redis-url"]
         ? []
         : [Number(readFileSync(join(dataDir, "redis", "redis.pid"), "utf8"))],
       postgres: postgresPids(),
     };
     const before = cpuTicks(watched);
-    const result = await load(String(first.line.api));
+    const result = await load(apis.map((started) => String(started.line.api)));
     const loadEnded = Date.now();
     // Postgres starts a backend per new connection; those opened during the load count too.
     watched.postgres = [...new Set([...(watched.postgres ?? []), ...postgresPids()])];
@@ -160,8 +184,11 @@ async function measureOutcry() {
     );
     // What the api acknowledged as counted, by its own metric: the client stops reading the
     // responses still in flight when the duration ends, the server has sent them all the same.
-    const metrics = await (await fetch(`${first.line.api}/metrics`)).text();
-    const acknowledged = Number(metrics.match(/outcry_reports_total\{outcome="counted"\} (\d+)/)?.[1] ?? 0);
+    let acknowledged = 0;
+    for (const api of apis) {
+      const metrics = await (await fetch(`${api.line.api}/metrics`)).text();
+      acknowledged += Number(metrics.match(/outcry_reports_total\{outcome="counted"\} (\d+)/)?.[1] ?? 0);
+    }
     let counted = 0;
     while (Date.now() - loadEnded < 120_000) {
       counted = (await sql`select coalesce(sum(count), 0)::int as n from counts_minute`)[0]?.n ?? 0;
@@ -206,21 +233,40 @@ const row = (label: string, result: Result) => ({
 console.log(
   `intake benchmark: ${duration} s per target, ${connections} connections, ${cpus().length} cores (${cpus()[0]?.model})`,
 );
-const bare = await measureBare();
-const outcry = await measureOutcry();
-console.table([row("bare Hono handler", bare), row(`outcry (${values.roles})`, outcry.result)]);
-console.log("CPU during the outcry load (100% = one core):");
-console.table(outcry.cpu);
-const ratio = accepted(outcry.result) / accepted(bare);
-console.log(`outcry / bare: ${ratio.toFixed(2)}x`);
-console.log(
-  `acknowledged ${outcry.acknowledged} (client saw ${accepted(outcry.result)} before it stopped reading), counted in Postgres ${outcry.counted} (reports rows ${outcry.reports}, distinct ${outcry.distinctReports}), queue drained ${outcry.drainMs} ms after the load`,
-);
-console.log(`${outcry.batches} batches, ${outcry.meanBatch?.toFixed(1)} signals each on average`);
-const lost = outcry.acknowledged - outcry.counted;
-console.log(
-  lost === 0 && outcry.reports === outcry.distinctReports
-    ? "0 lost, 0 double-counted"
-    : `MISMATCH: ${lost} lost`,
-);
-if (lost !== 0 || outcry.reports !== outcry.distinctReports) process.exitCode = 1;
+const curve: Record<string, string | number>[] = [];
+for (const replicas of replicaCounts) {
+  const label = replicas === 1 ? "" : ` x${replicas}`;
+  const bare = await measureBare(replicas);
+  const outcry = await measureOutcry(replicas);
+  console.log(`\n${replicas} api replica(s):`);
+  console.table([
+    row(`bare Hono handler${label}`, bare),
+    row(`outcry (${values.roles})${label}`, outcry.result),
+  ]);
+  console.log("CPU during the outcry load (100% = one core):");
+  console.table(outcry.cpu);
+  const ratio = accepted(outcry.result) / accepted(bare);
+  console.log(`outcry / bare: ${ratio.toFixed(2)}x`);
+  console.log(
+    `acknowledged ${outcry.acknowledged} (client saw ${accepted(outcry.result)} before it stopped reading), counted in Postgres ${outcry.counted} (reports rows ${outcry.reports}, distinct ${outcry.distinctReports}), queue drained ${outcry.drainMs} ms after the load`,
+  );
+  console.log(`${outcry.batches} batches, ${outcry.meanBatch?.toFixed(1)} signals each on average`);
+  const lost = outcry.acknowledged - outcry.counted;
+  const duplicated = outcry.reports - outcry.distinctReports;
+  console.log(lost === 0 && duplicated === 0 ? "0 lost, 0 double-counted" : `MISMATCH: ${lost} lost`);
+  if (lost !== 0 || duplicated !== 0) process.exitCode = 1;
+  curve.push({
+    "api replicas": replicas,
+    "bare req/s": Math.round(accepted(bare) / duration),
+    "outcry req/s": Math.round(accepted(outcry.result) / duration),
+    "outcry / bare": ratio.toFixed(2),
+    "outcry p99 ms": outcry.result.latency.p99,
+    "redis-server CPU": outcry.cpu["redis-server"] ?? "–",
+    lost,
+    duplicated,
+  });
+}
+if (curve.length > 1) {
+  console.log("\nScaling with api replicas:");
+  console.table(curve);
+}
