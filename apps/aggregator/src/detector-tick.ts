@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { alignDown, HOUR_MS, MINUTE_MS } from "@outcry/core";
 import {
   ALL_SOURCES,
@@ -90,6 +91,28 @@ interface Tracked {
 const detectorOptions = { bucketMs: MINUTE_MS };
 
 /**
+ * The part of the series one tick judges: every series of the services whose hash falls in
+ * `index` of `count`. A service's regional series stay with its global one, so a regional incident
+ * can link to the global incident opened in the same tick.
+ */
+export interface DetectorShard {
+  index: number;
+  count: number;
+}
+
+export const ALL_SERIES: DetectorShard = { index: 0, count: 1 };
+
+export function detectorShardOf(service: string, count: number): number {
+  return count <= 1 ? 0 : crc32(service) % count;
+}
+
+const inShard = (service: string, shard: DetectorShard) =>
+  detectorShardOf(service, shard.count) === shard.index;
+
+/** The service of a seriesKey ("service:region:source"; slugs hold no colon). */
+const serviceOfKey = (key: string) => key.slice(0, key.indexOf(":"));
+
+/**
  * The detector tick: once a minute, every active series (each service per region, and each
  * service's global sum) gets the minute that just ended; incidents open, update and resolve in
  * Postgres in the same transaction as the detector states they came from, so a tick that fails or
@@ -100,35 +123,42 @@ export class DetectorTick {
   readonly #db: Db;
   readonly #series = new Map<string, Tracked>();
   #ticks = 0;
+  /** DETECTOR_SHARDS as last ticked, for flush. */
+  #shardCount = 1;
 
   constructor(db: Db) {
     this.#db = db;
   }
 
-  async run(now: number): Promise<TickResult> {
+  /** Judges the minute before `now` for the series of `shard` (all of them by default). */
+  async run(now: number, shard: DetectorShard = ALL_SERIES): Promise<TickResult> {
     try {
-      return await this.#run(now);
+      return await this.#run(now, shard);
     } catch (error) {
       // The detectors in memory moved on, the database did not: forget them, so the next tick
       // reloads the stored states (which match the stored incidents) and replays from there.
-      this.#series.clear();
+      for (const [key, tracked] of this.#series)
+        if (inShard(tracked.service, shard)) this.#series.delete(key);
       throw error;
     }
   }
 
-  async #run(now: number): Promise<TickResult> {
+  async #run(now: number, shard: DetectorShard): Promise<TickResult> {
     const target = alignDown(now - SETTLE_MS, MINUTE_MS) - MINUTE_MS;
     return this.#db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${TICK_LOCK})`);
-      await this.#reloadNewer(tx);
+      // One tick per shard at a time across replicas; shards tick side by side.
+      await tx.execute(sql`select pg_advisory_xact_lock(${TICK_LOCK}, ${shard.index})`);
+      await this.#reloadNewer(tx, shard);
 
-      const known = [...this.#series.values()].map((tracked) => tracked.lastBucket);
+      const mine = [...this.#series.values()].filter((tracked) => inShard(tracked.service, shard));
+      const known = mine.map((tracked) => tracked.lastBucket);
       const from = Math.max(
         target - MAX_CATCH_UP_MS,
         known.length > 0 ? Math.min(...known) : target - MINUTE_MS,
       );
       const counts = new Map<string, Map<number, number>>();
       for (const row of await seriesCountsBetween(tx, from, target)) {
+        if (!inShard(row.service, shard)) continue;
         const key = seriesKey(row.service, row.region, row.source);
         if (!counts.has(key)) counts.set(key, new Map());
         counts.get(key)?.set(row.bucket, row.count);
@@ -154,9 +184,9 @@ export class DetectorTick {
       // A changed status or incident is shown by the API at once, so it is saved in this tick.
       const changed = new Set<Tracked>();
       // Global series first, so a regional incident opened in the same tick can link to its service's.
-      const ordered = [...this.#series.entries()].sort(
-        ([, a], [, b]) => Number(b.region === GLOBAL) - Number(a.region === GLOBAL),
-      );
+      const ordered = [...this.#series.entries()]
+        .filter(([, tracked]) => inShard(tracked.service, shard))
+        .sort(([, a], [, b]) => Number(b.region === GLOBAL) - Number(a.region === GLOBAL));
       for (const [key, tracked] of ordered) {
         if (tracked.lastBucket >= target) continue;
         const series = counts.get(key);
@@ -194,32 +224,41 @@ export class DetectorTick {
       }
 
       this.#ticks += 1;
+      this.#shardCount = shard.count;
       const turn = this.#ticks % SAVE_EVERY_TICKS;
+      // Only this shard's series: another shard's may have been ticked by another replica since.
       await this.#save(
         tx,
-        [...this.#series.values()].filter(
-          (tracked) => tracked.dirty && (changed.has(tracked) || tracked.saveTurn === turn),
-        ),
+        ordered
+          .map(([, tracked]) => tracked)
+          .filter((tracked) => tracked.dirty && (changed.has(tracked) || tracked.saveTurn === turn)),
       );
-      return { bucket: target, series: this.#series.size, events, statusChanges, minute };
+      return { bucket: target, series: ordered.length, events, statusChanges, minute };
     });
   }
 
-  /** Writes every state changed since it was last written (on shutdown). */
+  /** Writes every state changed since it was last written (on shutdown), shard by shard under its lock. */
   async flush(): Promise<void> {
+    const count = this.#shardCount;
     await this.#db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${TICK_LOCK})`);
-      await this.#save(
-        tx,
-        [...this.#series.values()].filter((tracked) => tracked.dirty),
-      );
+      // In ascending order, as no tick holds more than one: no deadlock.
+      for (let index = 0; index < count; index++) {
+        const shard = { index, count };
+        await tx.execute(sql`select pg_advisory_xact_lock(${TICK_LOCK}, ${index})`);
+        await this.#save(
+          tx,
+          [...this.#series.values()].filter((tracked) => tracked.dirty && inShard(tracked.service, shard)),
+        );
+      }
     });
   }
 
-  async #reloadNewer(db: Db): Promise<void> {
+  async #reloadNewer(db: Db, shard: DetectorShard): Promise<void> {
     const stored = await detectorStateBuckets(db);
     const newer = [...stored].filter(
-      ([key, bucket]) => bucket > (this.#series.get(key)?.lastBucket ?? Number.NEGATIVE_INFINITY),
+      ([key, bucket]) =>
+        inShard(serviceOfKey(key), shard) &&
+        bucket > (this.#series.get(key)?.lastBucket ?? Number.NEGATIVE_INFINITY),
     );
     for (const state of await loadDetectorStates(
       db,

@@ -22,7 +22,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Aggregator, startAggregator } from "../src/aggregator.ts";
 import { tickAndPublish } from "../src/detection-worker.ts";
-import { DetectorTick } from "../src/detector-tick.ts";
+import { type DetectorShard, DetectorTick, detectorShardOf } from "../src/detector-tick.ts";
 
 const MINUTE = 60_000;
 const start = Date.parse("2025-04-16T08:00:00Z");
@@ -120,7 +120,8 @@ describe("the detector tick", () => {
     await deleteRedisPrefix(TEST_REDIS_URL, prefix);
   });
 
-  const tickAt = (tick: DetectorTick, minute: number) => tick.run(start + (minute + 1) * MINUTE + 15_000);
+  const tickAt = (tick: DetectorTick, minute: number, shard?: DetectorShard) =>
+    tick.run(start + (minute + 1) * MINUTE + 15_000, shard);
 
   it("opens a regional and a global incident dated from the onset, resumes after a restart, and resolves", async () => {
     let tick = new DetectorTick(database.db);
@@ -254,6 +255,55 @@ describe("the detector tick", () => {
     // Each incident is opened and resolved once, whichever replica saw it.
     expect(netflix.filter((event) => event.type === "incident.resolved")).toHaveLength(2);
     expect(rows.map((row) => row.status)).toEqual(["resolved", "resolved"]);
+  });
+
+  it("splits the series into shards that replicas tick side by side, handing them over mid-outage", async () => {
+    // Twitch and reddit, after netflix's hours, in shards 0 and 1 of 2.
+    expect([detectorShardOf("twitch", 2), detectorShardOf("reddit", 2)]).toEqual([0, 1]);
+    const first = MINUTES + 530;
+    await countThroughQueue(traffic("twitch", "FR", first, 170, 50));
+    await countThroughQueue(traffic("reddit", "JP", first, 170, 50));
+    const replicas = [new DetectorTick(database.db), new DetectorTick(database.db)] as const;
+    const shard = (index: number) => ({ index, count: 2 });
+    const events = [];
+    for (let minute = first; minute < first + 195; minute++) {
+      // Mid-outage the replicas swap shards: each must pick up where the other left off.
+      const swapped = minute >= first + 160 ? 1 : 0;
+      const results = await Promise.all(
+        replicas.map((tick, r) => tickAt(tick, minute, shard((r + swapped) % 2))),
+      );
+      // A shard's tick judges its own services only.
+      const judged = results.map((result) => new Set(result.minute.map((entry) => entry.service)));
+      expect(judged[swapped]?.has("reddit")).toBe(false);
+      expect(judged[1 - swapped]?.has("twitch")).toBe(false);
+      events.push(...results.flatMap((result) => result.events));
+    }
+    for (const [service, region] of [
+      ["twitch", "FR"],
+      ["reddit", "JP"],
+    ] as const) {
+      const mine = events.filter((event) => event.service === service);
+      const opened = mine.filter((event) => event.type === "incident.opened").map((event) => event.region);
+      expect(opened.sort()).toEqual(["*", region]);
+      expect(mine.filter((event) => event.type === "incident.resolved")).toHaveLength(2);
+      const rows = await sql`select status from incidents where service = ${service}`;
+      expect(rows.map((row) => row.status)).toEqual(["resolved", "resolved"]);
+    }
+  });
+
+  it("never puts back a state another replica has moved past when it saves late", async () => {
+    const late = new DetectorTick(database.db);
+    const current = new DetectorTick(database.db);
+    const last = MINUTES + 530 + 195;
+    await tickAt(late, last, { index: 0, count: 2 });
+    for (let minute = last + 1; minute <= last + 3; minute++)
+      await tickAt(current, minute, { index: 0, count: 2 });
+    await current.flush();
+    // The late replica shuts down and writes what it had, three minutes old.
+    await late.flush();
+    const [state] =
+      await sql`select last_bucket from detector_states where service = 'twitch' and region = 'FR' and source = 'report'`;
+    expect(new Date(state?.last_bucket).getTime()).toBe(start + (last + 3) * MINUTE);
   });
 
   it("runs a minute once: a repeated tick changes nothing", async () => {

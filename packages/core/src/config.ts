@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   INTAKE_BATCH_MAX_SIZE: positiveInt.max(5_000).default(500),
   // Signals queues, each its own Redis Cluster slot; a service always goes to the same one.
   SIGNAL_SHARDS: positiveInt.max(64).default(1),
+  // Parts the detector tick is cut into, by service: aggregator replicas tick them side by side.
+  DETECTOR_SHARDS: positiveInt.max(64).default(1),
   AGGREGATOR_CONCURRENCY: positiveInt.max(256).default(8),
   AGGREGATOR_LOCK_MS: positiveInt.min(1_000).default(30_000),
   QUEUE_PREFIX: z
@@ -89,6 +91,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     intakeBatchMaxSize: env.INTAKE_BATCH_MAX_SIZE,
     /** How many signals queues the signals are spread over, by service (see signalsQueueName). */
     signalShards: env.SIGNAL_SHARDS,
+    /** One detector tick job per shard each minute (see DetectorShard). */
+    detectorShards: env.DETECTOR_SHARDS,
     aggregatorConcurrency: env.AGGREGATOR_CONCURRENCY,
     /** A batch held by a worker that died is handed to another after this long. */
     aggregatorLockMs: env.AGGREGATOR_LOCK_MS,

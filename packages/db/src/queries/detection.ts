@@ -164,7 +164,9 @@ export async function saveDetectorStates(db: Db, states: StoredDetectorState[]):
     ) as t(service, region, source, last_ms, state, status, score)
     on conflict (service, region, source) do update
       set last_bucket = excluded.last_bucket, state = excluded.state, status = excluded.status,
-          score = excluded.score, updated_at = excluded.updated_at`);
+          score = excluded.score, updated_at = excluded.updated_at
+      -- A replica saving late (on shutdown) must not put back a state another one has moved past.
+      where ${detectorStates}.last_bucket <= excluded.last_bucket`);
 }
 
 /** "service:region:source", the key series go by. */
