@@ -47,8 +47,8 @@ describe("outcry --role aggregator on its own port", () => {
 
   it("serves the queue depth and lag and the open incidents on /metrics", async () => {
     const metrics = await (await fetch(aggregator.metricsUrl as string)).text();
-    expect(metrics).toMatch(/^outcry_queue_jobs\{queue="signals",state="wait"\} 0$/m);
-    expect(metrics).toMatch(/^outcry_queue_oldest_waiting_seconds\{queue="signals"\} 0$/m);
+    expect(metrics).toMatch(/^outcry_queue_jobs\{queue="signals-0",state="wait"\} 0$/m);
+    expect(metrics).toMatch(/^outcry_queue_oldest_waiting_seconds\{queue="signals-0"\} 0$/m);
     expect(metrics).toMatch(/^outcry_open_incidents 0$/m);
   });
 });
