@@ -1,5 +1,11 @@
 import type { Config } from "@outcry/core";
-import { type Database, pruneAppliedBatches, prunePosts, pruneWebhookDeliveries } from "@outcry/db";
+import {
+  type Database,
+  maintainMinutePartitions,
+  pruneAppliedBatches,
+  prunePosts,
+  pruneWebhookDeliveries,
+} from "@outcry/db";
 import { createWorkerRedis, type SignalBatchJob, signalBatchBackoff, signalsQueueNames } from "@outcry/queue";
 import { Worker } from "bullmq";
 import type { Logger } from "pino";
@@ -49,6 +55,16 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
     registers,
   });
 
+  // Minute-count partitions for today and the days ahead, and retention's drops: at start, before
+  // any batch is applied (so the day's writes have their partition), and hourly with the pruning.
+  const maintainPartitions = () =>
+    maintainMinutePartitions(database.db, { retentionDays: config.retentionDays })
+      .then(({ created, dropped }) => {
+        if (created.length > 0 || dropped.length > 0) logger.info({ created, dropped }, "minute partitions");
+      })
+      .catch((error) => logger.warn({ err: error }, "minute partition maintenance failed; will retry"));
+  await maintainPartitions();
+
   const connection = createWorkerRedis(options.redisUrl);
   // One worker per signals queue (SIGNAL_SHARDS); each replica serves every shard, so any one
   // replica left standing drains them all.
@@ -89,6 +105,7 @@ export async function startAggregator(options: AggregatorOptions): Promise<Aggre
   // retention period, webhook delivery attempts for a month; prune them hourly. Several
   // aggregators pruning at once is harmless.
   const prune = setInterval(() => {
+    void maintainPartitions();
     pruneAppliedBatches(database.db)
       .then((removed) => removed > 0 && logger.info({ removed }, "pruned applied batch ids"))
       .catch((error) => logger.warn({ err: error }, "pruning applied batch ids failed; will retry"));

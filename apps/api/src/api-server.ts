@@ -14,6 +14,8 @@ import { createApiMetrics } from "./metrics.ts";
 export interface ApiServerOptions {
   config: Config;
   database: Database;
+  /** A read replica (DATABASE_READ_URL) for the public queries; `database` serves them when absent. */
+  readDatabase?: Database;
   /** Fail-fast connection (see createProducerRedis): intake answers 503 rather than hang. */
   redis: RedisClient;
   catalog: () => CatalogIndex;
@@ -37,7 +39,7 @@ const DRAIN_GRACE_MS = 5_000;
 
 /** Starts the HTTP api: report intake and queries. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const { config, database, redis, logger } = options;
+  const { config, database, readDatabase, redis, logger } = options;
   const batcher = new ShardedSignalBatcher(redis, {
     prefix: config.queuePrefix,
     shards: config.signalShards,
@@ -76,8 +78,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       reporterKeySecret: options.reporterKeySecret,
     }),
     db: database.db,
+    readDb: readDatabase?.db,
     readiness: {
       postgres: () => database.ping(),
+      // Public reads need the replica: an api whose replica is down is not ready.
+      ...(readDatabase ? { postgres_read: () => readDatabase.ping() } : {}),
       redis: async () => {
         await redis.ping();
       },

@@ -16,7 +16,10 @@ export interface ApiDeps {
   /** After an admin's catalog write: reload it here and in every other process. */
   catalogChanged?: () => Promise<void>;
   intake: ReportIntake;
+  /** The primary. For public reads (see newApp) this is `readDb` when there is one. */
   db: Db;
+  /** A read replica (DATABASE_READ_URL) for the public GET routes; writes and admin reads stay on `db`. */
+  readDb?: Db;
   /** Named dependency checks for /readyz; each resolves when its dependency answers. */
   readiness: Record<string, () => Promise<void>>;
   logger: Logger;

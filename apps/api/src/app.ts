@@ -44,10 +44,13 @@ export type App = OpenAPIHono<AppEnv>;
 /** Builds the HTTP app: production and tests both use this, with real dependencies. */
 export function newApp(deps: ApiDeps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Routes query `deps.db`; a public read gets deps whose db is the replica, so no route has to
+  // choose, and no write can reach the replica by mistake.
+  const readDeps: ApiDeps = deps.readDb ? { ...deps, db: deps.readDb } : deps;
 
   app.use(async (c, next) => {
     c.set("requestId", requestIdOf(c.req.header("x-request-id")));
-    c.set("deps", deps);
+    c.set("deps", isPublicRead(c.req.method, c.req.path) ? readDeps : deps);
     const started = performance.now();
     await next();
     // On shutdown a keep-alive client would go on sending requests on its open socket; tell it
@@ -122,6 +125,16 @@ export function newApp(deps: ApiDeps): App {
   );
   app.onError((error, c) => errorJson(c, toApiError(error, c)));
   return app;
+}
+
+/**
+ * GETs outside the admin and webhook routes: the public queries (services, series, charts, regions,
+ * problems, posts, incidents, stats) and pages. Admin and webhook reads stay on the primary, where an
+ * admin sees what they just wrote; a replica may lag behind it.
+ */
+function isPublicRead(method: string, path: string): boolean {
+  if (method !== "GET" && method !== "HEAD") return false;
+  return !/^\/v1\/(admin|webhooks)(\/|$)/.test(path);
 }
 
 /** Turns a zod failure on any request part into a 400 naming the field. */

@@ -86,6 +86,7 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     let apiUrl: string | undefined;
     let metricsUrl: string | undefined;
     let bluesky: string | undefined;
+    let readDatabaseLocation: string | undefined;
     if (role === "all" || role === "aggregator") {
       const aggregator = await startAggregator({ config, database, redisUrl, logger, registry });
       closers.push(() => aggregator.close());
@@ -117,10 +118,23 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
         await redis.quit().catch(() => redis.disconnect());
       });
       await redisReady(redis);
+      // A replica for the public queries: never migrated (it follows the primary), only read.
+      const readDatabase = config.databaseReadUrl
+        ? await openDatabase({
+            url: config.databaseReadUrl,
+            dataDir: config.dataDir,
+            applicationName: `outcry-${role}-read`,
+          })
+        : undefined;
+      if (readDatabase) {
+        closers.push(() => readDatabase.close());
+        readDatabaseLocation = readDatabase.location;
+      }
       const secret = reporterKeySecret(config.reporterKeySecret, config.dataDir);
       const api = await startApiServer({
         config,
         database,
+        readDatabase,
         redis,
         catalog: () => catalog.current(),
         catalogChanged: () => catalog.changed(),
@@ -149,6 +163,7 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
       metrics: metricsUrl ?? (apiUrl ? `${apiUrl}/metrics` : undefined),
       bluesky,
       database: `${database.driver} ${database.location}`,
+      databaseRead: readDatabaseLocation,
       redis: supervised ? `supervised redis-server ${supervised.url} (data in ${supervised.dir})` : redisUrl,
       services: catalog.current().size,
     };
@@ -157,6 +172,7 @@ export async function startSystem(config: Config, role: Role, logger: Logger): P
     const summary = [
       `${headline} (role ${role}, ${catalog.current().size} services)`,
       `  database: ${connections.database}`,
+      ...(readDatabaseLocation ? [`  reads:    ${readDatabaseLocation} (public queries)`] : []),
       `  redis:    ${connections.redis}`,
       ...(bluesky ? [`  bluesky:  ${bluesky}`] : []),
       ...(metricsUrl ? [`  metrics:  ${metricsUrl}`] : []),

@@ -46,6 +46,21 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ BLUESKY_IDENTIFIER: "outcry.example" })).toThrow(/BLUESKY_APP_PASSWORD/);
     expect(() => loadConfig({ BLUESKY_JETSTREAM_URL: "http://x" })).toThrow(/BLUESKY_JETSTREAM_URL/);
   });
+
+  it("reads the PostgreSQL scale settings: a replica needs its primary, retention defaults to keeping all", () => {
+    expect(loadConfig({}).retentionDays).toBe(0);
+    expect(loadConfig({ RETENTION_DAYS: "30" }).retentionDays).toBe(30);
+    expect(() => loadConfig({ RETENTION_DAYS: "-1" })).toThrow(/RETENTION_DAYS/);
+    expect(loadConfig({}).databaseReadUrl).toBeUndefined();
+    const replicated = loadConfig({
+      DATABASE_URL: "postgres://primary/outcry",
+      DATABASE_READ_URL: "postgres://replica/outcry",
+    });
+    expect(replicated.databaseReadUrl).toBe("postgres://replica/outcry");
+    expect(() => loadConfig({ DATABASE_READ_URL: "postgres://replica/outcry" })).toThrow(
+      /DATABASE_READ_URL: needs DATABASE_URL/,
+    );
+  });
 });
 
 describe("README configuration table", () => {

@@ -18,6 +18,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
+  // A read replica of DATABASE_URL for the api's public queries; writes stay on DATABASE_URL.
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  // Days of minute counts kept (older day partitions are dropped); 0 keeps them all. Hour rollups stay.
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   // redis+cluster://host:port,host:port names a Redis Cluster by some of its nodes.
   REDIS_URL: z
     .string()
@@ -79,6 +86,10 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     port: env.PORT,
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
+    /** Where the api's public reads go (a replica); DATABASE_URL when unset. */
+    databaseReadUrl: env.DATABASE_READ_URL,
+    /** Minute counts older than this many days are dropped by the aggregator; 0 keeps them all. */
+    retentionDays: env.RETENTION_DAYS,
     redisUrl: env.REDIS_URL,
     redisServerBin: env.REDIS_SERVER_BIN,
     reporterKeySecret: env.REPORTER_KEY_SECRET,
@@ -143,7 +154,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       message: "set both BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD, or neither",
       path: ["BLUESKY_APP_PASSWORD"],
     },
-  ).safeParse(relevant);
+  )
+    // A replica of embedded PGlite cannot exist: reads would go to another database than writes.
+    .refine((env) => env.DATABASE_READ_URL === undefined || env.DATABASE_URL !== undefined, {
+      message: "needs DATABASE_URL (the primary it replicates)",
+      path: ["DATABASE_READ_URL"],
+    })
+    .safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map(

@@ -1,13 +1,11 @@
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { applyMigrations } from "./migrations.ts";
 import * as schema from "./schema/index.ts";
 
 /** The query surface shared by both drivers: every query in this package takes a Db. */
@@ -18,7 +16,7 @@ export interface Database {
   readonly driver: "postgres" | "pglite";
   /** Where it is, without credentials, for start-up logs. */
   readonly location: string;
-  /** Applies the committed drizzle-kit migrations that have not run yet. */
+  /** Applies the committed drizzle-kit migrations that have not run yet (see migrations.ts). */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
@@ -26,17 +24,17 @@ export interface Database {
 }
 
 export interface OpenDatabaseOptions {
-  /** postgres:// URL; when absent, embedded PGlite stores its files in `dataDir`. */
+  /**
+   * postgres:// URL; when absent, embedded PGlite stores its files in `dataDir`. Behind PgBouncer in
+   * transaction mode add `?prepare=false` (postgres.js reads it from the URL): named prepared
+   * statements live on one server connection, and the next transaction may get another.
+   */
   url?: string | undefined;
   dataDir: string;
   maxConnections?: number;
   /** Shown in pg_stat_activity, so operators can tell the roles apart. */
   applicationName?: string;
 }
-
-const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
-/** Arbitrary key of the advisory lock held while migrations run. */
-const MIGRATION_LOCK = 7_264_002;
 
 /** Opens Postgres (postgres.js) or embedded PGlite behind the same drizzle interface. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -63,18 +61,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
     db,
     driver: "postgres",
     location: location.toString(),
-    // Roles starting together on a fresh database would otherwise race to create the same
-    // schema and fail; the others wait, then find nothing left to do.
-    migrate: async () => {
-      const session = await client.reserve();
-      try {
-        await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
-        await migratePostgres(db, { migrationsFolder });
-      } finally {
-        await session`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-        session.release();
-      }
-    },
+    migrate: () => applyMigrations(db),
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -95,7 +82,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     db,
     driver: "pglite",
     location: path,
-    migrate: () => migratePglite(db, { migrationsFolder }),
+    migrate: () => applyMigrations(db),
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -24,6 +24,12 @@ export {
   updateIncident,
 } from "./queries/detection.ts";
 export {
+  maintainMinutePartitions,
+  PARTITION_DAYS_AHEAD,
+  type PartitionMaintenance,
+  type PartitionMaintenanceOptions,
+} from "./queries/minute-partitions.ts";
+export {
   listOfficialChanges,
   loadOfficialSources,
   type NewOfficialChange,

@@ -6,6 +6,10 @@ import { signalSource } from "./signal-source.ts";
  * bucket because every read is "one service over a time range": a 24-hour read touches 1,440 index
  * ranges' worth of rows however long the history is. Global figures are sums at read time.
  * Hour rollups are written in the same transaction as minutes, so long ranges read 60x fewer rows.
+ *
+ * The two minute tables are range-partitioned by bucket, one partition per UTC day (migration 0008,
+ * by hand: drizzle-kit cannot express partitioning, and the columns and keys here are unchanged).
+ * Why a day, and how partitions are created and dropped: queries/minute-partitions.ts.
  */
 
 export const countsMinute = pgTable(
