@@ -1,11 +1,5 @@
 import type { Cue } from "./cue-words.ts";
-import {
-  PorterStemmer,
-  PorterStemmerDe,
-  PorterStemmerEs,
-  PorterStemmerFr,
-  PorterStemmerPt,
-} from "./natural.ts";
+import { featureTokens } from "./feature-tokens.ts";
 import type { Language } from "./outage-vocabulary.ts";
 import type { ServiceMention } from "./post-scanner.ts";
 
@@ -41,31 +35,21 @@ const NEAR_CHARS = 20;
 const CANDIDATE = "svcx";
 const OTHER_SERVICE = "svco";
 const PLACE = "placex";
-const NUMBER = "numx";
-
-const STEMMERS: Partial<Record<Language, { stem(token: string): string }>> = {
-  en: PorterStemmer,
-  es: PorterStemmerEs,
-  pt: PorterStemmerPt,
-  fr: PorterStemmerFr,
-  de: PorterStemmerDe,
-};
-const TOKEN = /[\p{L}\p{N}'’]+|[?!%$£€"“”«»:]/gu;
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u;
-const PLACEHOLDERS = new Set([CANDIDATE, OTHER_SERVICE, PLACE, NUMBER]);
+const PLACEHOLDERS = new Set([CANDIDATE, OTHER_SERVICE, PLACE]);
+// Features named by the post's own words (unigrams, pairs, outage words, the words around the name).
+const LEXICAL = /^(u|b|k|kn|l\d|r\d):/;
 // How many words either side of the candidate service get their own position-tagged feature
 // (chosen by 5-fold cross-validation on the training split: 2, 3, 5, 6 and 8 were tried).
 const WINDOW = 6;
 
 /**
- * Features of "this post complains about this service": stemmed words and word pairs, the words right
- * around the service's name, and a few shape cues. Japanese runs become character pairs, which need
- * no dictionary and catch 繋がらない and 落ちてる alike.
+ * Features of "this post complains about this service": stemmed words and word pairs
+ * (`feature-tokens.ts`), the words right around the service's name, and a few shape cues.
  */
 export function complaintFeatures(post: PostContext, candidate: ServiceMention): string[] {
   const { text, language, places, keywords, original, cues, problems } = post;
   const others = post.mentions.filter((mention) => mention.service !== candidate.service);
-  const tokens = tokenize(mask(text, candidate, others, places), language);
+  const tokens = featureTokens(mask(text, candidate, others, places), language, PLACEHOLDERS);
   const features = ["bias", ...shapeFeatures(original)];
   for (const cue of cues) features.push(`cue:${cue}`);
   // Which outage words the post uses, and whether they stand next to this service's name: "spotify
@@ -102,7 +86,17 @@ export function complaintFeatures(post: PostContext, candidate: ServiceMention):
   if (candidate.similarity < 1) features.push("misspelt-service");
   if (candidate.weak) features.push("ambiguous-name");
   if (tokens.length <= 4) features.push("short");
-  return features;
+  // Binary features, each counted once: three outage words before the name are not three times the
+  // evidence of one, nor is "!!!" three times "!".
+  const unique = new Set(features);
+  // Each feature that is not a word gets a second copy tagged with the post's language: the shared
+  // copy learns what holds everywhere, the tagged one how a language differs (Japanese posts use
+  // outage words and the past tense in news far more than English ones). Words are language-specific
+  // already.
+  for (const feature of features) {
+    if (!LEXICAL.test(feature)) unique.add(`${language}|${feature}`);
+  }
+  return [...unique];
 }
 
 function mask(text: string, candidate: Span, others: readonly Span[], places: readonly Span[]): string {
@@ -119,30 +113,6 @@ function mask(text: string, candidate: Span, others: readonly Span[], places: re
     from = span.end;
   }
   return masked + text.slice(from);
-}
-
-function tokenize(text: string, language: Language): string[] {
-  const stemmer = STEMMERS[language];
-  const tokens: string[] = [];
-  for (const [word] of text.matchAll(TOKEN)) {
-    if (PLACEHOLDERS.has(word) || word.length === 1) tokens.push(word);
-    else if (/^\p{N}+$/u.test(word)) tokens.push(/^5\d\d$/.test(word) ? word : NUMBER);
-    else if (UNSPACED.test(word)) tokens.push(...characterPairs(word));
-    else tokens.push(stemmer ? stemmer.stem(word.replaceAll("’", "'")) : word);
-  }
-  return tokens;
-}
-
-// A run mixing scripts ("line繋がらない") keeps its Latin part whole and pairs the rest.
-function characterPairs(word: string): string[] {
-  const pairs: string[] = [];
-  for (const part of word.split(
-    /(?<=[\p{Script=Latin}\p{N}])(?=[^\p{Script=Latin}\p{N}])|(?<=[^\p{Script=Latin}\p{N}])(?=[\p{Script=Latin}\p{N}])/u,
-  )) {
-    if (!UNSPACED.test(part) || part.length === 1) pairs.push(part);
-    else for (let i = 0; i + 1 < part.length; i++) pairs.push(part.slice(i, i + 2));
-  }
-  return pairs;
 }
 
 const WORDS = /[\p{L}][\p{L}'’-]*/gu;

@@ -4,7 +4,12 @@ export { loadGazetteer } from "./gazetteer.ts";
 export { normalizePost } from "./normalize.ts";
 export { LANGUAGES, type Language, PROBLEM_HINTS, type ProblemHint } from "./outage-vocabulary.ts";
 export type { RegionHint } from "./region-hints.ts";
-export { evaluateText, type TextEvaluation } from "./text-evaluation.ts";
+export {
+  type ConfusionMatrix,
+  evaluateText,
+  type PostJudge,
+  type TextEvaluation,
+} from "./text-evaluation.ts";
 export {
   type PostInput,
   type PostMatch,

@@ -18,13 +18,34 @@ describe("PostScanner", () => {
     expect(services("ドコモ繋がらない")).toEqual(["ntt-docomo"]);
   });
 
-  it("finds misspelt names, but only when no name matched exactly", () => {
+  it("finds misspelt names where there is an outage word, also beside a name spelt right", () => {
     expect(scanner.scan("spotfy not working")?.mentions[0]).toMatchObject({
       service: "spotify",
       similarity: expect.any(Number),
     });
     expect(services("dicsord down??")).toEqual(["discord"]);
-    expect(services("discord down, spotfy too")).toEqual(["discord"]);
+    // The complaint is about the misspelt one: it must reach the classifier as a candidate.
+    expect(services("spotfy down so i'm on deezer")).toEqual(["deezer", "spotify"]);
+    expect(services("youtbe won't play anything but twitch works")).toEqual(["twitch", "youtube"]);
+    // No outage word, no search: misspellings are looked for only in posts the prefilter keeps.
+    expect(scanner.scan("spotfy and chill")).toBeUndefined();
+  });
+
+  it("matches names of several words hyphenated, as compounds write them", () => {
+    expect(services("die apple-pay-zahlung wird abgebrochen")).toEqual(["apple-pay"]);
+    expect(services("ing-app meldet mich ab")).toEqual(["ing"]);
+  });
+
+  it("does not let a longer, ambiguous phrase hide an unambiguous name inside it", () => {
+    // "github actions" is a catalog phrase's name; "github" alone is an alias.
+    expect(scanner.scan("github actions stehen alle in der warteschlange")?.mentions).toEqual([
+      expect.objectContaining({ service: "github", weak: false }),
+    ]);
+  });
+
+  it("knows the names people write that the catalog leaves out (colloquial-names.ts)", () => {
+    expect(services("チームズ落ちてる")).toEqual(["microsoft-teams"]);
+    expect(services("ブルスカ重すぎ")).toEqual(["bluesky"]);
   });
 
   it("treats names that are ordinary words as weak mentions", () => {

@@ -1,5 +1,6 @@
 import type { Catalog } from "@outcry/core";
-import { JaroWinklerDistance } from "./natural.ts";
+import { COLLOQUIAL_NAMES } from "./colloquial-names.ts";
+import { MisspeltNames } from "./misspelt-names.ts";
 import { keywordTerms, LANGUAGES, OUTAGE_KEYWORDS } from "./outage-vocabulary.ts";
 import { outermostHits, type Term, type TermHit, TermMatcher } from "./term-matcher.ts";
 
@@ -26,12 +27,7 @@ type ScanTerm =
   // alias. nameStart/nameEnd locate the service's name inside it.
   | { kind: "service"; service: string; nameStart: number; nameEnd: number; outage: boolean; weak: boolean };
 
-// Misspellings are only looked for in words long enough to be told apart from ordinary words.
-const FUZZY_MIN_LENGTH = 5;
-const FUZZY_MIN_SIMILARITY = 0.93;
 const WORD = /[\p{L}\p{N}]+/gu;
-// Misspelt names are looked for among Latin-script words only: "netflxの再生" -> "netflx".
-const LATIN_WORD = /[\p{Script=Latin}\p{N}]+/gu;
 
 /**
  * The prefilter and service finder in one: a single compiled matcher over every service alias, every
@@ -39,8 +35,8 @@ const LATIN_WORD = /[\p{Script=Latin}\p{N}]+/gu;
  */
 export class PostScanner {
   readonly #matcher: TermMatcher<ScanTerm>;
-  readonly #fuzzyNames = new Map<string, { name: string; service: string }[]>();
   readonly #vocabulary = new Set<string>();
+  readonly #misspelt = new MisspeltNames(this.#vocabulary);
 
   constructor(catalog: Catalog) {
     // Several languages share words ("down", "bug"): one term each.
@@ -55,8 +51,8 @@ export class PostScanner {
     const outageOnly = new TermMatcher(outageTerms.map((term) => ({ ...term, data: null })));
     const terms: Term<ScanTerm>[] = outageTerms.map((term) => ({ ...term, data: { kind: "outage" } }));
     for (const service of catalog) {
-      const names = new Set(service.aliases);
-      for (const name of names) terms.push(nameTerm(name, service.slug, false));
+      const names = new Set([...service.aliases, ...(COLLOQUIAL_NAMES[service.slug] ?? [])]);
+      for (const name of names) terms.push(...nameTerms(name, service.slug, false, names));
       // The catalog leaves a name out of the aliases when it is also an ordinary word ("Zoom",
       // "Chase", "Slack"): it still names the service, weakly, and the classifier weighs that.
       const weakNames = new Set<string>();
@@ -71,8 +67,13 @@ export class PostScanner {
         const name = keyword.slice(span.nameStart, span.nameEnd);
         if (!names.has(name)) weakNames.add(name);
       }
-      for (const name of weakNames) terms.push(nameTerm(name, service.slug, true));
-      for (const name of [...names, ...weakNames]) this.#addFuzzyName(name, service.slug);
+      for (const name of weakNames) {
+        // A longer name that holds an unambiguous one ("github actions" holds "github") is as sure,
+        // and must not hide it: the matcher keeps only the longer of two overlapping names.
+        const weak = ![...names].some((alias) => ` ${name} `.includes(` ${alias} `));
+        terms.push(...nameTerms(name, service.slug, weak, names));
+      }
+      for (const name of [...names, ...weakNames]) this.#misspelt.add(name, service.slug);
     }
     for (const term of terms) {
       for (const word of term.text.match(WORD) ?? []) this.#vocabulary.add(word);
@@ -123,49 +124,33 @@ export class PostScanner {
     // common to be worth it. A catalog phrase ("ドコモ 障害") counts as both.
     if (keywords.length === 0 && !servicePhrase && !mentions.some((mention) => !mention.weak))
       return undefined;
-    if (mentions.length === 0 && keywords.length > 0)
-      mentions.push(...this.#misspeltMentions(text, keywords));
-    return { keywords, mentions };
-  }
-
-  #addFuzzyName(alias: string, service: string): void {
-    if (alias.length < FUZZY_MIN_LENGTH || !/^[\p{L}\p{N}]+$/u.test(alias)) return;
-    const key = alias.slice(0, 2);
-    const list = this.#fuzzyNames.get(key) ?? [];
-    list.push({ name: alias, service });
-    this.#fuzzyNames.set(key, list);
-  }
-
-  // Only when no name matched exactly, and only for words that are not themselves known terms.
-  #misspeltMentions(text: string, keywords: readonly TermHit<unknown>[]): ServiceMention[] {
-    const mentions: ServiceMention[] = [];
-    for (const word of text.matchAll(LATIN_WORD)) {
-      const token = word[0];
-      if (token.length < FUZZY_MIN_LENGTH || this.#vocabulary.has(token)) continue;
-      const start = word.index;
-      if (keywords.some((hit) => hit.start <= start && start < hit.end)) continue;
-      let best: ServiceMention | undefined;
-      // Misspellings almost always keep the first two letters; comparing only those names keeps
-      // this cheap enough to run on every post that passes the prefilter.
-      for (const candidate of this.#fuzzyNames.get(token.slice(0, 2)) ?? []) {
-        if (Math.abs(candidate.name.length - token.length) > 2) continue;
-        const similarity = JaroWinklerDistance(token, candidate.name);
-        if (similarity >= FUZZY_MIN_SIMILARITY && similarity > (best?.similarity ?? 0)) {
-          best = { service: candidate.service, start, end: start + token.length, similarity, weak: false };
-        }
-      }
-      if (best) mentions.push(best);
+    // Misspelt names are looked for wherever there is an outage word, also beside a name spelt right:
+    // "spotfy down so i'm on soundcloud" is a complaint about the misspelt one.
+    if (keywords.length > 0) {
+      for (const name of this.#misspelt.find(text, [...keywords, ...mentions]))
+        mentions.push({ ...name, weak: false });
     }
-    return mentions;
+    return { keywords, mentions };
   }
 }
 
-/** A service's name on its own, as a matcher term. */
-function nameTerm(name: string, service: string, weak: boolean): Term<ScanTerm> {
-  return {
-    text: name,
-    data: { kind: "service", service, nameStart: 0, nameEnd: name.length, outage: false, weak },
-  };
+/**
+ * A service's name on its own, as matcher terms. A name of several words is also matched hyphenated,
+ * as compounds write it ("Apple-Pay-Zahlung", "Prime-Video-Abo", "ING-App"), unless that spelling is
+ * a name of its own.
+ */
+function nameTerms(
+  name: string,
+  service: string,
+  weak: boolean,
+  names: ReadonlySet<string>,
+): Term<ScanTerm>[] {
+  const hyphenated = name.replaceAll(" ", "-");
+  const spellings = hyphenated !== name && !names.has(hyphenated) ? [name, hyphenated] : [name];
+  return spellings.map((text) => ({
+    text,
+    data: { kind: "service", service, nameStart: 0, nameEnd: text.length, outage: false, weak },
+  }));
 }
 
 /**

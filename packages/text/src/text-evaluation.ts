@@ -1,5 +1,10 @@
 import type { CorpusPost } from "./corpus.ts";
-import type { TextPipeline } from "./text-pipeline.ts";
+import type { PostInput, Rejection, Verdict } from "./text-pipeline.ts";
+
+/** Anything that judges posts: the trained pipeline, or one pipeline per cross-validation fold. */
+export interface PostJudge {
+  judge(post: PostInput): Verdict;
+}
 
 export interface ConfusionMatrix {
   truePositive: number;
@@ -23,21 +28,42 @@ export interface TextEvaluation {
   byLanguage: Record<string, ConfusionMatrix>;
   /** Why outage posts were missed: prefilter, no-service, classifier. */
   missedBecause: Record<string, number>;
-  /** A few of each kind of mistake, to read. */
-  falsePositives: CorpusPost[];
-  falseNegatives: CorpusPost[];
+  /** A few of each kind of mistake (`sample` of each), to read. */
+  falsePositives: { post: CorpusPost; service: string; score: number }[];
+  falseNegatives: { post: CorpusPost; reason: Rejection; score?: number }[];
   wrongService: { post: CorpusPost; service: string }[];
 }
 
-const SAMPLE = 15;
+/** A labelled post and what the pipeline made of it. */
+export interface JudgedPost {
+  post: CorpusPost;
+  verdict: Verdict;
+}
 
 /** Scores the pipeline on labelled posts (the held-out split, for published figures). */
-export function evaluateText(pipeline: TextPipeline, posts: readonly CorpusPost[]): TextEvaluation {
+export function evaluateText(
+  pipeline: PostJudge,
+  posts: readonly CorpusPost[],
+  options: { sample?: number } = {},
+): TextEvaluation {
+  return scoreVerdicts(judgeAll(pipeline, posts), options);
+}
+
+export function judgeAll(pipeline: PostJudge, posts: readonly CorpusPost[]): JudgedPost[] {
+  return posts.map((post) => ({ post, verdict: pipeline.judge({ text: post.text, langs: [post.lang] }) }));
+}
+
+/** The figures for verdicts already made (cross-validation pools several rounds of them). */
+export function scoreVerdicts(
+  judged: readonly JudgedPost[],
+  options: { sample?: number } = {},
+): TextEvaluation {
+  const sample = options.sample ?? 15;
   const confusion = emptyMatrix();
   const byLanguage: Record<string, ConfusionMatrix> = {};
   const missedBecause: Record<string, number> = {};
-  const falsePositives: CorpusPost[] = [];
-  const falseNegatives: CorpusPost[] = [];
+  const falsePositives: TextEvaluation["falsePositives"] = [];
+  const falseNegatives: TextEvaluation["falseNegatives"] = [];
   const wrongService: { post: CorpusPost; service: string }[] = [];
   let servicesRight = 0;
   let problemsLabelled = 0;
@@ -45,8 +71,7 @@ export function evaluateText(pipeline: TextPipeline, posts: readonly CorpusPost[
   let regionsLabelled = 0;
   let regionsRight = 0;
 
-  for (const post of posts) {
-    const verdict = pipeline.judge({ text: post.text, langs: [post.lang] });
+  for (const { post, verdict } of judged) {
     const language = byLanguage[post.lang] ?? emptyMatrix();
     byLanguage[post.lang] = language;
     const actual = post.label === "outage";
@@ -66,12 +91,14 @@ export function evaluateText(pipeline: TextPipeline, posts: readonly CorpusPost[
     } else if (actual) {
       confusion.falseNegative++;
       language.falseNegative++;
-      if (!verdict.kept) missedBecause[verdict.reason] = (missedBecause[verdict.reason] ?? 0) + 1;
-      falseNegatives.push(post);
+      if (!verdict.kept) {
+        missedBecause[verdict.reason] = (missedBecause[verdict.reason] ?? 0) + 1;
+        falseNegatives.push({ post, reason: verdict.reason, score: verdict.best?.score });
+      }
     } else if (verdict.kept) {
       confusion.falsePositive++;
       language.falsePositive++;
-      falsePositives.push(post);
+      falsePositives.push({ post, service: verdict.match.service, score: verdict.match.score });
     } else {
       confusion.trueNegative++;
       language.trueNegative++;
@@ -79,7 +106,7 @@ export function evaluateText(pipeline: TextPipeline, posts: readonly CorpusPost[
   }
 
   return {
-    posts: posts.length,
+    posts: judged.length,
     confusion,
     precision: ratio(confusion.truePositive, confusion.truePositive + confusion.falsePositive),
     recall: ratio(confusion.truePositive, confusion.truePositive + confusion.falseNegative),
@@ -88,9 +115,9 @@ export function evaluateText(pipeline: TextPipeline, posts: readonly CorpusPost[
     regionAccuracy: ratio(regionsRight, regionsLabelled),
     byLanguage,
     missedBecause,
-    falsePositives: falsePositives.slice(0, SAMPLE),
-    falseNegatives: falseNegatives.slice(0, SAMPLE),
-    wrongService: wrongService.slice(0, SAMPLE),
+    falsePositives: falsePositives.slice(0, sample),
+    falseNegatives: falseNegatives.slice(0, sample),
+    wrongService: wrongService.slice(0, sample),
   };
 }
 
