@@ -22,6 +22,8 @@ commands:
                                       scopes: catalog:write, webhooks:write, keys:write
   keys list                           list admin keys (never their secrets)
   keys revoke ID                      revoke an admin key
+  chaos [--quick] [--rate N]          run 2 api, 2 aggregator and 1 ingest processes on a private Postgres
+                                      and Redis under load, inject faults, print the table (docs/reliability.md)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       compare: { type: "boolean" },
       name: { type: "string" },
       scope: { type: "string", multiple: true },
+      quick: { type: "boolean" },
+      rate: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -73,6 +77,16 @@ async function main(argv: string[]): Promise<number> {
         await database.close();
       }
       return 0;
+    }
+    case "chaos": {
+      const rate = values.rate === undefined ? undefined : Number(values.rate);
+      if (rate !== undefined && !(Number.isInteger(rate) && rate > 0)) {
+        process.stderr.write(`outcry: --rate must be a positive whole number (got "${values.rate}")\n`);
+        return 2;
+      }
+      // Loaded only when asked for: it needs the development install (the test helpers, postgres).
+      const { chaosCommand } = await import("../chaos/chaos-command.ts");
+      return chaosCommand({ quick: values.quick ?? false, rate });
     }
     case "migrate": {
       const config = loadConfig();

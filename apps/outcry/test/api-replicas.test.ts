@@ -13,7 +13,7 @@ import {
   waitFor,
 } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutcryProcess } from "./outcry-process.ts";
+import { OutcryProcess } from "../chaos/outcry-process.ts";
 
 // Scaling the api out: two replicas and one aggregator on the same Redis and Postgres, nothing
 // shared between the replicas but those two.

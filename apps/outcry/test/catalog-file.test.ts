@@ -14,7 +14,7 @@ import {
 } from "@outcry/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutcryProcess } from "./outcry-process.ts";
+import { OutcryProcess } from "../chaos/outcry-process.ts";
 
 // CATALOG_FILE as an operator uses it: a real `outcry start` reads it before anything else.
 describe("CATALOG_FILE", () => {

@@ -10,8 +10,9 @@ import {
 import { createTestDatabase, PrivateRedis, type TestDatabase, waitFor } from "@outcry/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutcryProcess } from "./outcry-process.ts";
-import { ReportLoad } from "./report-load.ts";
+import { auditCounts, countsAgree, countTotals, waitUntilCounted } from "../chaos/counted-audit.ts";
+import { OutcryProcess } from "../chaos/outcry-process.ts";
+import { ReportLoad } from "../chaos/report-load.ts";
 
 // The delivery guarantee, tested with real processes and real faults: a report answered 202 with
 // counted: true is in the Postgres counts exactly once, whatever was killed on the way.
@@ -52,14 +53,7 @@ describe("a counted report is counted exactly once", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const totals = async () => {
-    const [row] = await sql`
-      select (select coalesce(sum(count), 0)::int from counts_minute) as minute,
-             (select coalesce(sum(count), 0)::int from counts_hour) as hour,
-             (select count(*)::int from reports) as reports,
-             (select count(distinct id)::int from reports) as distinct_reports`;
-    return row as { minute: number; hour: number; reports: number; distinct_reports: number };
-  };
+  const totals = () => countTotals(sql);
 
   /**
    * Every report acknowledged as counted is in Postgres exactly once, and the counts agree with the
@@ -70,26 +64,13 @@ describe("a counted report is counted exactly once", () => {
   const expectCountedExactly = async (loads: ReportLoad[]) => {
     const acknowledged = loads.flatMap((load) => load.countedIds);
     const refused = loads.reduce((sum, load) => sum + (load.statuses.get(503) ?? 0), 0);
-    await waitFor(async () => (await totals()).minute >= acknowledged.length, {
-      timeoutMs: 30_000,
-      what: `${acknowledged.length} counted`,
-    });
-    await waitFor(
-      async () =>
-        (
-          await sql`select count(*)::int as n from pg_stat_activity
-                    where datname = ${testDatabase.name} and xact_start is not null and pid <> pg_backend_pid()`
-        )[0]?.n === 0,
-      { timeoutMs: 10_000, what: "no open transactions" },
-    );
-    const stored = new Set((await sql`select id from reports`).map((row) => row.id as string));
-    expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
-    const total = await totals();
-    expect(total.distinct_reports).toBe(total.reports);
-    expect(total.minute).toBe(total.reports);
-    expect(total.hour).toBe(total.reports);
-    expect(total.reports - acknowledged.length).toBeGreaterThanOrEqual(0);
-    expect(total.reports - acknowledged.length).toBeLessThanOrEqual(refused);
+    await waitUntilCounted(sql, acknowledged.length);
+    const audit = await auditCounts(sql, acknowledged);
+    expect(audit.missing).toEqual([]);
+    expect(countsAgree(audit.totals)).toBe(true);
+    expect(audit.duplicates).toBe(0);
+    expect(audit.unacknowledged).toBeGreaterThanOrEqual(0);
+    expect(audit.unacknowledged).toBeLessThanOrEqual(refused);
   };
 
   // Loads of earlier tests in this file: their reports share the database.

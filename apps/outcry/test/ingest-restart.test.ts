@@ -14,7 +14,7 @@ import {
 import { trainedPipeline } from "@outcry/text";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutcryProcess } from "./outcry-process.ts";
+import { OutcryProcess } from "../chaos/outcry-process.ts";
 
 const COMPLAINTS = [
   "is discord down for anyone else?? can't send a single message",

@@ -12,7 +12,7 @@ import {
   waitFor,
 } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutcryProcess } from "./outcry-process.ts";
+import { OutcryProcess } from "../chaos/outcry-process.ts";
 
 // Postgres goes away (the network to it is cut) while reports keep coming: intake goes on, since
 // it needs only Redis; queries answer 503; when Postgres is back, the aggregator catches up alone.

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { body, TEST_REDIS_URL, uniquePrefix, waitFor } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OutcryProcess } from "../chaos/outcry-process.ts";
 import { isAlive } from "../src/redis-server.ts";
-import { OutcryProcess } from "./outcry-process.ts";
 
 // The README's first command: no DATABASE_URL, no REDIS_URL. PGlite in the data folder and a
 // supervised redis-server of its own.

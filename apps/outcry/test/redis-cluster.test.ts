@@ -14,7 +14,7 @@ import {
 } from "@outcry/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutcryProcess } from "./outcry-process.ts";
+import { OutcryProcess } from "../chaos/outcry-process.ts";
 
 const SHARDS = 3;
 const REPORTS = 600;

@@ -9,7 +9,7 @@ import {
   uniquePrefix,
 } from "@outcry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutcryProcess } from "./outcry-process.ts";
+import { OutcryProcess } from "../chaos/outcry-process.ts";
 
 // What Kubernetes and Prometheus ask of a role that runs no api (infra/k8s probes /healthz and
 // /readyz on PORT; Grafana's queue panels read the aggregator's /metrics).

@@ -21,7 +21,7 @@ import {
   type TestDatabase,
   uniquePrefix,
 } from "@outcry/testing";
-import { OutcryProcess } from "../outcry-process.ts";
+import { OutcryProcess } from "../../chaos/outcry-process.ts";
 
 export interface OutcrySystem {
   url: string;

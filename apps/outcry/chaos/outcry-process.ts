@@ -4,7 +4,13 @@ import { waitFor } from "@outcry/testing";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
-/** A real `outcry` process, as an operator would run it, for tests that kill and restart it. */
+/** Log lines kept per process: enough for a failure's message, bounded for a long chaos run. */
+const KEPT_LINES = 5_000;
+
+/**
+ * A real `outcry` process, as an operator would run it, for tests and the chaos suite, which kill
+ * and restart it.
+ */
 export class OutcryProcess {
   readonly process: ChildProcess;
   readonly output: string[] = [];
@@ -19,6 +25,7 @@ export class OutcryProcess {
     });
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n")) if (line) this.output.push(line);
+      if (this.output.length > KEPT_LINES) this.output.splice(0, this.output.length - KEPT_LINES);
     };
     this.process.stdout?.on("data", collect);
     this.process.stderr?.on("data", collect);
@@ -55,6 +62,12 @@ export class OutcryProcess {
 
   get exited(): boolean {
     return this.process.exitCode !== null || this.process.signalCode !== null;
+  }
+
+  /** Where /healthz and /readyz answer: the api's own port, or the metrics server's. */
+  probeUrl(path: "/healthz" | "/readyz"): string {
+    const base = this.apiUrl ?? (this.metricsUrl as string).replace(/\/metrics$/, "");
+    return `${base}${path}`;
   }
 
   /** Sends a signal and waits for the process to end; resolves with its exit code. */
