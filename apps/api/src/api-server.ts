@@ -95,8 +95,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(listening),
+    const listening = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        // Node enforces requestTimeout only when it checks, every 30 s by default: a client that
+        // never finishes its body would hold its socket up to 40 s instead of 10.
+        serverOptions: { connectionsCheckingInterval: 1_000 },
+      },
+      () => resolve(listening),
     );
     listening.once("error", (error: NodeJS.ErrnoException) =>
       reject(
