@@ -46,8 +46,9 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
   const logger = parent.child({ component: "ingest" });
   const metrics = createIngestMetrics(options.registry);
   const started = performance.now();
-  const pipeline = trainedPipeline(options.catalog().list());
-  logger.info({ ms: Math.round(performance.now() - started) }, "text pipeline trained");
+  // Kept in DATA_DIR: a restarted ingest skips the seconds of training (see trainedPipeline).
+  const pipeline = trainedPipeline(options.catalog().list(), { cacheDir: config.dataDir });
+  logger.info({ ms: Math.round(performance.now() - started) }, "text pipeline ready");
 
   const batcher = new ShardedSignalBatcher(options.redis, {
     prefix: config.queuePrefix,

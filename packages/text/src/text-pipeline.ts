@@ -155,6 +155,16 @@ export class TextPipeline {
     return new TextPipeline(this.#analyzer, this.#weights, threshold);
   }
 
+  /** The complaint model's weights, to store them (see trainedPipeline). */
+  get weights(): Weights {
+    return this.#weights;
+  }
+
+  /** A pipeline over stored weights, trained earlier on the same corpus, code and catalog. */
+  static fromWeights(catalog: Catalog, gazetteer: Gazetteer, weights: Weights): TextPipeline {
+    return new TextPipeline(new PostAnalyzer(catalog, gazetteer), weights);
+  }
+
   /** Trains the complaint model on the given corpus posts (the training split, normally). */
   static train(
     catalog: Catalog,
