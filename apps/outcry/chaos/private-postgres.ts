@@ -128,9 +128,13 @@ export class PrivatePostgres {
 
   #command(program: string, args: string[]): [string, string[]] {
     const path = join(this.#bin, program);
-    return this.#asUser ? ["runuser", ["-u", this.#asUser, "--", path, ...args]] : [path, args];
+    return this.#asUser ? [RUNUSER, ["-u", this.#asUser, "--", path, ...args]] : [path, args];
   }
 }
+
+/** runuser lives in an sbin folder, which a minimal PATH (a CI job's, cron's) leaves out. */
+const RUNUSER =
+  ["/usr/sbin/runuser", "/sbin/runuser"].find((candidate) => existsSync(candidate)) ?? "runuser";
 
 /**
  * Where initdb and pg_ctl are: POSTGRES_BIN_DIR, else PATH, else Debian's versioned folders
