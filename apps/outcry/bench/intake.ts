@@ -184,6 +184,9 @@ async function measureOutcry(apiReplicas: number) {
     );
     // What the api acknowledged as counted, by its own metric: the client stops reading the
     // responses still in flight when the duration ends, the server has sent them all the same.
+    // The client stops when the duration ends; requests already sent finish a moment later on the
+    // server and count in its metric: let them land before reading it.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     let acknowledged = 0;
     for (const api of apis) {
       const metrics = await (await fetch(`${api.line.api}/metrics`)).text();
