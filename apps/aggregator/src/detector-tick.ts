@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { crc32 } from "node:zlib";
-import { alignDown, HOUR_MS, MINUTE_MS } from "@outcry/core";
+import { alignDown, HOUR_MS, MINUTE_MS, serviceShard } from "@outcry/core";
 import {
   ALL_SOURCES,
   type Db,
@@ -102,12 +101,7 @@ export interface DetectorShard {
 
 export const ALL_SERIES: DetectorShard = { index: 0, count: 1 };
 
-export function detectorShardOf(service: string, count: number): number {
-  return count <= 1 ? 0 : crc32(service) % count;
-}
-
-const inShard = (service: string, shard: DetectorShard) =>
-  detectorShardOf(service, shard.count) === shard.index;
+const inShard = (service: string, shard: DetectorShard) => serviceShard(service, shard.count) === shard.index;
 
 /** The service of a seriesKey ("service:region:source"; slugs hold no colon). */
 const serviceOfKey = (key: string) => key.slice(0, key.indexOf(":"));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { loadConfig, loadSeedCatalog, type Signal } from "@outcry/core";
+import { loadConfig, loadSeedCatalog, type Signal, serviceShard } from "@outcry/core";
 import { type Database, openDatabase, upsertServices } from "@outcry/db";
 import {
   createProducerRedis,
@@ -22,7 +22,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Aggregator, startAggregator } from "../src/aggregator.ts";
 import { tickAndPublish } from "../src/detection-worker.ts";
-import { type DetectorShard, DetectorTick, detectorShardOf } from "../src/detector-tick.ts";
+import { type DetectorShard, DetectorTick } from "../src/detector-tick.ts";
 
 const MINUTE = 60_000;
 const start = Date.parse("2025-04-16T08:00:00Z");
@@ -259,7 +259,7 @@ describe("the detector tick", () => {
 
   it("splits the series into shards that replicas tick side by side, handing them over mid-outage", async () => {
     // Twitch and reddit, after netflix's hours, in shards 0 and 1 of 2.
-    expect([detectorShardOf("twitch", 2), detectorShardOf("reddit", 2)]).toEqual([0, 1]);
+    expect([serviceShard("twitch", 2), serviceShard("reddit", 2)]).toEqual([0, 1]);
     const first = MINUTES + 530;
     await countThroughQueue(traffic("twitch", "FR", first, 170, 50));
     await countThroughQueue(traffic("reddit", "JP", first, 170, 50));

@@ -17,6 +17,7 @@ export {
   ServiceSlug,
   StrictCatalog,
 } from "./service.ts";
+export { serviceShard } from "./service-shard.ts";
 export { PostRef, Signal, SignalSource } from "./signal.ts";
 export {
   alignDown,

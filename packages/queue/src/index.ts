@@ -18,7 +18,6 @@ export {
   DETECTION_QUEUE,
   DETECTOR_TICK_JOB,
   SIGNAL_BATCH_JOB,
-  signalShard,
   signalsQueueName,
   signalsQueueNames,
   WEBHOOKS_QUEUE,

@@ -1,5 +1,3 @@
-import { crc32 } from "node:zlib";
-
 /*
  * Queue names carry Redis Cluster hash tags (the part in braces): every key of one BullMQ queue
  * then lives in one slot, as its scripts require, and different queues may live on different
@@ -14,14 +12,6 @@ export function signalsQueueName(shard: number): string {
 /** Every signals queue when the signals are spread over `shards` of them. */
 export function signalsQueueNames(shards: number): string[] {
   return Array.from({ length: shards }, (_, shard) => signalsQueueName(shard));
-}
-
-/**
- * The shard of a service's signals: a stable hash, so every producer (api replicas, ingest) agrees
- * without talking, and one service's signals stay in one queue.
- */
-export function signalShard(service: string, shards: number): number {
-  return shards <= 1 ? 0 : crc32(service) % shards;
 }
 
 /** Job name of a signal batch on a signals queue. */

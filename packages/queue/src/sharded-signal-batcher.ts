@@ -1,6 +1,5 @@
-import type { Signal } from "@outcry/core";
+import { type Signal, serviceShard } from "@outcry/core";
 import type { Queue } from "bullmq";
-import { signalShard } from "./names.ts";
 import type { RedisClient } from "./redis-connection.ts";
 import type { SignalBatchJob } from "./signal-batch-job.ts";
 import { SignalBatcher, type SignalBatcherOptions } from "./signal-batcher.ts";
@@ -21,7 +20,7 @@ export interface ShardedSignalBatcherOptions extends SignalBatcherOptions {
 
 /**
  * The producers' way into the signals queues: one group-committing SignalBatcher per shard, each
- * signal routed by its service (see signalShard), so a batch never mixes shards and the
+ * signal routed by its service (see serviceShard), so a batch never mixes shards and the
  * aggregator's batch-id idempotency holds per queue as before.
  */
 export class ShardedSignalBatcher implements SignalSink {
@@ -37,7 +36,7 @@ export class ShardedSignalBatcher implements SignalSink {
   }
 
   add(signal: Signal): Promise<void> {
-    const shard = this.#shards[signalShard(signal.service, this.#shards.length)];
+    const shard = this.#shards[serviceShard(signal.service, this.#shards.length)];
     if (!shard) return Promise.reject(new Error("no signals queue"));
     return shard.batcher.add(signal);
   }
