@@ -5,6 +5,8 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 /** Intake counters, on their own registry so several apps (tests, replicas) never collide. */
 export function createApiMetrics(registry = new Registry()) {
   collectDefaultMetrics({ register: registry });
+  // /metrics answers on the public port: the Node.js version would tell an attacker which CVEs apply.
+  registry.removeSingleMetric("nodejs_version_info");
   return {
     registry,
     reports: new Counter({

@@ -123,7 +123,7 @@ describe("admin keys and catalog changes", () => {
   it("documents the admin routes with their bearer security", async () => {
     const document = await body(fetch(`${api.url}/openapi.json`));
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
-    expect(document.paths["/v1/services"].post.security).toEqual([{ bearerAuth: [] }]);
+    expect(document.paths["/v1/services"].post.security).toEqual([{ bearerAuth: ["catalog:write"] }]);
     expect(document.paths["/v1/services"].get.security).toBeUndefined();
   });
 });

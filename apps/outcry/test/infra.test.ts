@@ -156,6 +156,9 @@ describe("docker-compose.yml", () => {
     expect(service("proxy").ports[0]).toMatch(/:80$/);
     const caddyfile = read("infra/proxy/Caddyfile");
     expect(caddyfile).toMatch(/name api\s+port 3000/);
+    // The proxy is the public entrance: metrics stay inside, and it names no server software.
+    expect(caddyfile).toMatch(/^\s*respond \/metrics 404$/m);
+    expect(caddyfile).toMatch(/^\s*header -Server$/m);
   });
 
   it("sets only variables Outcry reads", () => {
@@ -355,9 +358,33 @@ describe("the Kubernetes manifests (infra/k8s)", () => {
     );
     expect(portNames).toContain(service.spec.ports[0].targetPort);
     const ingress = find(objects, "Ingress", "outcry-api") as K8sObject;
-    const backend = ingress.spec.rules[0].http.paths[0].backend.service;
-    expect(backend.name).toBe(service.metadata.name);
-    expect(backend.port.name).toBe(service.spec.ports[0].name);
+    const routes: Array<{
+      path: string;
+      pathType: string;
+      backend: { service: { name: string; port: { name: string } } };
+    }> = ingress.spec.rules[0].http.paths;
+    for (const { backend } of routes) {
+      expect(backend.service.name).toBe(service.metadata.name);
+      expect(backend.service.port.name).toBe(service.spec.ports[0].name);
+    }
+    // Only the public surface is routed: the pages, their assets, the API and its reference.
+    const routed = (path: string) =>
+      routes.some((route) =>
+        route.pathType === "Exact"
+          ? route.path === path
+          : path === route.path || path.startsWith(`${route.path}/`),
+      );
+    const publicPaths = ["/", "/services/spotify", "/incidents/1", "/assets/0a1b/app.js", "/v1/stream"];
+    for (const path of [
+      ...publicPaths,
+      "/v1/reports",
+      "/docs",
+      "/docs/assets/0a1b/init.js",
+      "/openapi.json",
+    ]) {
+      expect(routed(path), path).toBe(true);
+    }
+    for (const path of ["/metrics", "/healthz", "/readyz"]) expect(routed(path), path).toBe(false);
     const autoscaler = find(objects, "HorizontalPodAutoscaler", "outcry-api") as K8sObject;
     expect(autoscaler.spec.scaleTargetRef).toEqual({
       apiVersion: "apps/v1",

@@ -34,11 +34,12 @@ export function requireScope(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
 
 /**
  * What an admin route spreads into its createRoute: the key check for `scope`, and the bearer
- * security requirement the document shows for it.
+ * security requirement the document shows for it, naming the scope (OpenAPI 3.1 lets a
+ * non-OAuth scheme list the roles a route needs there).
  */
 export function adminOnly(scope: ApiKeyScope) {
   return {
-    security: [{ bearerAuth: [] }] as Array<Record<string, string[]>>,
+    security: [{ bearerAuth: [scope] }] as Array<Record<string, string[]>>,
     middleware: [requireScope(scope)] as [MiddlewareHandler<AppEnv>],
   };
 }

@@ -349,6 +349,22 @@ describe("the public pages in a browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("renders the API reference at /docs under its Content-Security-Policy", async () => {
+    const docs = await context.newPage();
+    const refused: string[] = [];
+    docs.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    const response = await docs.goto(`${system.url}/docs`);
+    expect(response?.headers()["content-security-policy"]).toContain("script-src 'self';");
+    // Swagger UI has fetched /openapi.json and drawn the operations: its scripts all ran.
+    await docs.locator(".swagger-ui .info .title", { hasText: "Outcry API" }).waitFor();
+    await docs.locator(".opblock-summary-path", { hasText: "/v1/reports" }).first().waitFor();
+    await shot(docs, "docs");
+    expect(refused).toEqual([]);
+    await docs.close();
+  });
+
   it("passes axe-core's WCAG 2 A and AA checks on every page, in light and dark", async () => {
     const { incidents } = (await (await fetch(`${system.url}/v1/incidents?service=discord`)).json()) as {
       incidents: Array<{ id: string }>;
