@@ -1,3 +1,4 @@
+import { floodFromOneAddress } from "./abuse-faults.ts";
 import type { Fault } from "./chaos-fault.ts";
 import { droppedConnections, slowClients } from "./client-faults.ts";
 import { aggregatorKilledMidBatch, apiKilled, ingestKilled } from "./process-kills.ts";
@@ -10,6 +11,7 @@ import { postgresRestarted, redisRestarted } from "./store-restarts.ts";
 export const FAULTS: readonly Fault[] = [
   slowClients,
   droppedConnections,
+  floodFromOneAddress,
   apiKilled,
   aggregatorKilledMidBatch,
   ingestKilled,

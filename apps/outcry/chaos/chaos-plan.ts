@@ -11,6 +11,8 @@ export interface ChaosPlan {
   readonly settleMs: number;
   readonly slowClients: number;
   readonly droppedConnections: number;
+  /** Reports one address sends as fast as it can, far past the rate limit. */
+  readonly floodRequests: number;
   /** How long the queues get to drain once the load stops. */
   readonly drainTimeoutMs: number;
   /** Targets of the full run, reported (not enforced: they depend on the machine). */
@@ -28,6 +30,7 @@ export const QUICK_PLAN: ChaosPlan = {
   settleMs: 3_000,
   slowClients: 10,
   droppedConnections: 40,
+  floodRequests: 300,
   drainTimeoutMs: 30_000,
   targets: TARGETS,
 };
@@ -41,6 +44,7 @@ export const FULL_PLAN: ChaosPlan = {
   settleMs: 15_000,
   slowClients: 20,
   droppedConnections: 200,
+  floodRequests: 2_000,
   drainTimeoutMs: 120_000,
   targets: TARGETS,
 };

@@ -8,6 +8,7 @@ import type { RunRecord } from "./chaos-table.ts";
 import { auditCounts, type CountAudit, excessByMinute } from "./counted-audit.ts";
 import { drainSignals } from "./queue-drain.ts";
 import { ReportLoad } from "./report-load.ts";
+import { type SecurityCheck, securityChecks } from "./security-checks.ts";
 
 /** Everything a run saw, gathered once the queues drained: what the verdict and the table read. */
 export interface ChaosRun extends RunRecord {
@@ -24,6 +25,8 @@ export interface ChaosRun extends RunRecord {
   seriesWithTwoOpenIncidents: number;
   unexpectedExits: readonly string[];
   readyAtEnd: boolean;
+  /** The security sweep, run under load once the faults are over. */
+  security: SecurityCheck[];
 }
 
 /**
@@ -66,6 +69,14 @@ export async function runChaos(
       progress(`${fault.name}: recovered after ${recovery} (${outcome.notes.join("; ")})`);
       await sleep(plan.settleMs);
     }
+    const security = await securityChecks(system, progress).catch((error: Error): SecurityCheck[] => [
+      { name: "security sweep", detail: "", failures: [`failed: ${error.message.split("\n")[0]}`] },
+    ]);
+    for (const check of security) {
+      progress(
+        `security: ${check.name}: ${check.failures.length === 0 ? "passed" : `${check.failures.length} FAILED`}`,
+      );
+    }
     await load.stop();
     loadStopped = true;
     const loadStoppedAt = Date.now();
@@ -106,6 +117,7 @@ export async function runChaos(
       redeliveriesIgnored: await redeliveriesIgnored(system),
       unexpectedExits: system.unexpectedExits,
       readyAtEnd: await system.allReady(),
+      security,
     };
   } finally {
     if (!loadStopped) await load.stop();

@@ -40,6 +40,10 @@ export function summarize(run: ChaosRun, failures: readonly string[], machine: s
     `- acknowledged as counted: ${n(audit.acknowledged)}, of them in Postgres: ${n(audit.acknowledged - audit.missing.length)}; stored without an acknowledgement: ${n(audit.unacknowledged)} (at most ${n(unheardBound(run))}: 503s, no answers, bodies whose socket was reset)`,
     `- duplicates: ${n(audit.duplicates)}; counts_minute, counts_hour and the service totals ${countsAgree(audit.totals) ? "all equal" : "do NOT all equal"} the ${n(audit.totals.reports)} stored reports`,
     `- queues drained ${(run.drainMs / 1000).toFixed(1)} s after the load stopped; ${run.failedBatches} batches failed for good; ${run.redeliveriesIgnored} batches delivered again were recognised by their id and not counted twice; series with two open incidents: ${run.seriesWithTwoOpenIncidents}`,
+    ...run.security.map(
+      (check) =>
+        `- security, ${check.name}: ${check.failures.length === 0 ? "passed" : "FAILED"} (${check.detail})`,
+    ),
     `- targets: recovery under ${plan.targets.recoveryMs / 1000} s ${met(slowest <= plan.targets.recoveryMs)} (slowest ${Number.isFinite(slowest) ? (slowest / 1000).toFixed(1) : "never"} s); p99 ack under ${plan.targets.p99AckMs} ms outside fault windows ${met((outside?.p99AckMs ?? Number.POSITIVE_INFINITY) <= plan.targets.p99AckMs)}`,
     "",
     failures.length === 0

@@ -38,6 +38,8 @@ export const QUEUE_PREFIX = "chaos";
  */
 export class ChaosSystem {
   readonly replicas: Replica[] = [];
+  /** Processes started beside the replicas for one check, stopped with the rest. */
+  readonly #extras: OutcryProcess[] = [];
   /** Crashes the suite did not cause, each restarted at once; any of them fails the run. */
   readonly unexpectedExits: string[] = [];
   postgres: PrivatePostgres | undefined;
@@ -96,6 +98,19 @@ export class ChaosSystem {
     replica.killing = false;
   }
 
+  /** One more process of a role with settings of its own, outside the faults; stopped by close(). */
+  async startExtra(role: ChaosRole, env: Record<string, string>): Promise<OutcryProcess> {
+    const outcry = await OutcryProcess.start(role, { ...this.env(), ...env });
+    this.#extras.push(outcry);
+    if (this.#closing) await outcry.stop("SIGKILL");
+    return outcry;
+  }
+
+  /** Every process started, replicas first: whose logs a check reads. */
+  get processes(): OutcryProcess[] {
+    return [...this.replicas.map((replica) => replica.process), ...this.#extras];
+  }
+
   /** kill -9 of the redis-server; its supervisor starts it again on the same port and AOF. */
   killRedis(): void {
     const pid = this.#redisPid();
@@ -113,7 +128,7 @@ export class ChaosSystem {
   /** Stops every process and deletes every folder this run made. Safe to call twice. */
   async close(): Promise<void> {
     this.#closing = true;
-    await Promise.all(this.replicas.map((replica) => replica.process.stop("SIGKILL")));
+    await Promise.all(this.processes.map((outcry) => outcry.stop("SIGKILL")));
     await this.sql?.end({ timeout: 1 }).catch(() => {});
     await this.redis?.stop();
     this.closeSync();
@@ -122,7 +137,7 @@ export class ChaosSystem {
   /** What close() does, without waiting: for an exit handler, where nothing can be awaited. */
   closeSync(): void {
     this.#closing = true;
-    for (const replica of this.replicas) if (!replica.process.exited) replica.process.process.kill("SIGKILL");
+    for (const outcry of this.processes) if (!outcry.exited) outcry.process.kill("SIGKILL");
     const redisPid = this.#redisPid();
     if (redisPid) process.kill(redisPid, "SIGKILL");
     this.postgres?.destroySync();
@@ -132,7 +147,7 @@ export class ChaosSystem {
   async #launch(name: string, role: ChaosRole): Promise<void> {
     const port = this.#apiPorts.get(name);
     const outcry = await OutcryProcess.start(role, {
-      ...this.#env(),
+      ...this.env(),
       ...(port ? { PORT: String(port) } : {}),
     });
     // A restart that finished while the run was being stopped must not outlive it.
@@ -158,7 +173,8 @@ export class ChaosSystem {
     });
   }
 
-  #env(): Record<string, string> {
+  /** The settings every process of the run shares: its stores, and everything off that needs a network. */
+  env(): Record<string, string> {
     return {
       DATABASE_URL: this.postgres?.url as string,
       REDIS_URL: this.redis?.url as string,

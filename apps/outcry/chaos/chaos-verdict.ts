@@ -44,6 +44,11 @@ export function failuresOf(run: ChaosRun): string[] {
     }
   }
   failures.push(...run.unexpectedExits, ...run.lateFailures);
+  for (const check of run.security) {
+    for (const failure of check.failures.slice(0, 5)) failures.push(`security, ${check.name}: ${failure}`);
+    if (check.failures.length > 5)
+      failures.push(`security, ${check.name}: and ${check.failures.length - 5} more`);
+  }
   if (!run.readyAtEnd) failures.push("not every process answers /readyz at the end");
   if (run.failedBatches > 0) failures.push(`${run.failedBatches} signal batches failed for good`);
   return failures;

@@ -125,6 +125,30 @@ export class ReportLoad {
     if (this.#nextSlot > now) await sleep(this.#nextSlot - now);
   }
 
+  /**
+   * One report from a given address, outside the steady stream (a flood from one client), tallied
+   * with the rest: its answer goes to the log, and a counted acknowledgement to countedIds.
+   */
+  async sendAs(
+    address: string,
+    report: { service: string; problem: string; region: string },
+  ): Promise<{ status: Answer; retryAfter: string | undefined; counted: boolean }> {
+    const sentAt = Date.now();
+    const started = performance.now();
+    const answer = await this.#post(
+      this.#targets[0] as string,
+      address,
+      JSON.stringify(report),
+      sentAt,
+    ).catch((error: unknown) => {
+      this.#noAnswer(error);
+      return { status: NO_ANSWER as Answer, retryAfter: undefined, counted: false };
+    });
+    this.log.add(sentAt, performance.now() - started, answer.status);
+    this.statuses.set(answer.status, (this.statuses.get(answer.status) ?? 0) + 1);
+    return answer;
+  }
+
   async #send(n: number, sentAt: number): Promise<Answer> {
     const repeat = this.#options.repeatEvery;
     // A repeat reuses the previous request's reporter and service, so the dedupe must catch it.
@@ -140,7 +164,7 @@ export class ReportLoad {
     for (let attempt = 0; attempt < this.#targets.length; attempt++) {
       const target = this.#targets[(first + attempt) % this.#targets.length] as string;
       try {
-        return await this.#post(target, address, body, sentAt);
+        return (await this.#post(target, address, body, sentAt)).status;
       } catch (error) {
         // Refused: the request never left, so the next replica may have it, as a load balancer
         // does with a replica that is down. Anything else may have reached the api: no retry.
@@ -163,7 +187,12 @@ export class ReportLoad {
     this.noAnswerReasons.set(reason, (this.noAnswerReasons.get(reason) ?? 0) + 1);
   }
 
-  async #post(apiUrl: string, address: string, body: string, sentAt: number): Promise<number> {
+  async #post(
+    apiUrl: string,
+    address: string,
+    body: string,
+    sentAt: number,
+  ): Promise<{ status: number; retryAfter: string | undefined; counted: boolean }> {
     const { status, retryAfter, text } = await postJson(
       this.#agent,
       `${apiUrl}/v1/reports`,
@@ -171,9 +200,11 @@ export class ReportLoad {
       body,
       this.#options.timeoutMs ?? 5_000,
     );
+    let counted = false;
     if (status === 202) {
       const payload = JSON.parse(text) as { id?: string; counted?: boolean };
       if (payload.counted && payload.id) {
+        counted = true;
         this.countedIds.push(payload.id);
         this.lastCountedAt = Date.now();
         this.countedSentAt.push(sentAt);
@@ -182,7 +213,7 @@ export class ReportLoad {
     } else if (status >= 500 && (status !== 503 || !retryAfter)) {
       this.badAnswers.push({ sentAt, status, retryAfter: retryAfter ?? null, body: text });
     }
-    return status;
+    return { status, retryAfter, counted };
   }
 }
 

@@ -1,0 +1,121 @@
+import { type Fault, type FaultOutcome, recovery } from "./chaos-fault.ts";
+import type { ReportLoad } from "./report-load.ts";
+
+/** An address none of the simulated reporters has (TEST-NET-3, RFC 5737). */
+const FLOODER = "203.0.113.66";
+
+/**
+ * Quiet services the steady load never reports: the flooder spreads over several of them, as an
+ * attacker would to get round the one-report-per-service rule, and none may open an incident.
+ */
+export const FLOODED_SERVICES = ["netflix", "youtube", "hulu", "twitch"] as const;
+
+/** The rate limit the chaos system runs with: the default of RATE_LIMIT_PER_MINUTE. */
+const RATE_LIMIT_PER_MINUTE = 10;
+
+/** Requests the flooder keeps in flight: one busy client with a pooled connection or sixteen. */
+const FLOOD_CONCURRENCY = 16;
+
+interface FloodTally {
+  accepted: number;
+  counted: number;
+  limited: number;
+  limitedWithoutRetryAfter: number;
+  /** Answers neither 202 nor 429, by status. */
+  other: Map<string, number>;
+  durationMs: number;
+}
+
+/** Sends `requests` reports from one address to api 1 as fast as it answers. */
+async function flood(load: ReportLoad, requests: number): Promise<FloodTally> {
+  const tally: FloodTally = {
+    accepted: 0,
+    counted: 0,
+    limited: 0,
+    limitedWithoutRetryAfter: 0,
+    other: new Map(),
+    durationMs: 0,
+  };
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < requests) {
+      const service = FLOODED_SERVICES[next++ % FLOODED_SERVICES.length] as string;
+      const answer = await load.sendAs(FLOODER, { service, problem: "website", region: "FR" });
+      if (answer.status === 202) {
+        tally.accepted++;
+        if (answer.counted) tally.counted++;
+      } else if (answer.status === 429) {
+        tally.limited++;
+        // Retry-After in whole seconds, at least one (RFC 9110 §10.2.3).
+        if (!/^[1-9]\d*$/.test(answer.retryAfter ?? "")) tally.limitedWithoutRetryAfter++;
+      } else {
+        const status = String(answer.status);
+        tally.other.set(status, (tally.other.get(status) ?? 0) + 1);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: FLOOD_CONCURRENCY }, worker));
+  tally.durationMs = Date.now() - started;
+  return tally;
+}
+
+/** Why the flood's answers are wrong, or an empty list. */
+function floodFailures(tally: FloodTally, requests: number): string[] {
+  // The limit is a sliding minute: a flood running t seconds gets up to limit × (1 + t/60) through.
+  const allowed = Math.ceil(RATE_LIMIT_PER_MINUTE * (1 + tally.durationMs / 60_000));
+  const failures: string[] = [];
+  if (tally.accepted > allowed) {
+    failures.push(
+      `${tally.accepted} of ${requests} flood requests accepted, more than the limit's ${allowed}`,
+    );
+  }
+  if (tally.counted > FLOODED_SERVICES.length) {
+    failures.push(
+      `one address was counted ${tally.counted} times over ${FLOODED_SERVICES.length} services: the dedupe let it through`,
+    );
+  }
+  if (tally.limitedWithoutRetryAfter > 0) {
+    failures.push(
+      `${tally.limitedWithoutRetryAfter} flood answers were 429 without a Retry-After in seconds`,
+    );
+  }
+  if (tally.other.size > 0) {
+    failures.push(`flood answers other than 202 and 429: ${JSON.stringify(Object.fromEntries(tally.other))}`);
+  }
+  return failures;
+}
+
+/**
+ * One address sends hundreds of reports in a few seconds over several quiet services. It must get
+ * 429 with Retry-After past the rate limit, be counted at most once per service, and open no
+ * incident; the other reporters must go on being counted meanwhile (recovered: a steady report is
+ * counted after the flood ended).
+ */
+export const floodFromOneAddress: Fault = {
+  name: "flood from one address",
+  async inject({ load, plan, sql }) {
+    const injectedAt = Date.now();
+    const tally = await flood(load, plan.floodRequests);
+    const floodEndedAt = Date.now();
+    const recoveredAt = await recovery(async () => load.lastCountedAt > floodEndedAt);
+    const failures = floodFailures(tally, plan.floodRequests);
+    const outcome: FaultOutcome = {
+      fault: this.name,
+      injectedAt,
+      recoveredAt,
+      notes: [
+        `${plan.floodRequests} requests from ${FLOODER} in ${(tally.durationMs / 1000).toFixed(1)} s over ${FLOODED_SERVICES.join(", ")}: ${tally.accepted} accepted (${tally.counted} counted), ${tally.limited} refused with 429 and Retry-After`,
+      ],
+      unheard: 0,
+      finalCheck: async () => {
+        const [row] = await sql`
+          select count(*)::int as n from incidents where service = any(${[...FLOODED_SERVICES]})`;
+        if (row?.n) failures.push(`the flood opened ${row.n} incidents`);
+        else outcome.notes.push("no incident opened on them");
+        return failures.length > 0 ? failures.join("; ") : undefined;
+      },
+    };
+    return outcome;
+  },
+};
