@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { applySignalBatch, GLOBAL_REGION, saveDetectorStates } from "@outcry/db";
 import { SeriesDetector } from "@outcry/detection";
 import { body } from "@outcry/testing";
@@ -303,6 +304,10 @@ describe("query routes", () => {
     expect(html).not.toMatch(/(src|href)="https?:/);
     const assets = [...html.matchAll(/(?:src|href)="(\/docs\/assets\/[^"]+)"/g)].map((match) => match[1]);
     expect(assets).toHaveLength(3);
+    // Scripts from this origin's files only; no asset URL names the Swagger UI release.
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self';");
+    const { version } = createRequire(import.meta.url)("swagger-ui-dist/package.json");
+    for (const asset of assets) expect(asset).not.toContain(version);
     for (const asset of assets) {
       const response = await fetch(`${api.url}${asset}`, { headers: { "accept-encoding": "gzip" } });
       expect(response.status).toBe(200);
@@ -320,8 +325,11 @@ describe("query routes", () => {
     expect(await body(ready)).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
   });
 
-  it("exposes Prometheus metrics", async () => {
+  it("exposes Prometheus metrics, without the Node.js version", async () => {
     const text = await (await get("/metrics")).text();
     expect(text).toContain("outcry_reports_total");
+    expect(text).toContain("process_cpu_seconds_total");
+    expect(text).not.toContain("nodejs_version_info");
+    expect(text).not.toContain(process.version);
   });
 });
