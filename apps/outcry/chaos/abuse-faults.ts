@@ -1,4 +1,6 @@
-import { type Fault, type FaultOutcome, recovery } from "./chaos-fault.ts";
+import { type MalformedRequest, malformedRequest } from "@outcry/testing/malformed-requests";
+import fc from "fast-check";
+import { type Fault, type FaultOutcome, ready, recovery } from "./chaos-fault.ts";
 import type { ReportLoad } from "./report-load.ts";
 
 /** An address none of the simulated reporters has (TEST-NET-3, RFC 5737). */
@@ -97,12 +99,13 @@ export const floodFromOneAddress: Fault = {
   async inject({ load, plan, sql }) {
     const injectedAt = Date.now();
     const tally = await flood(load, plan.floodRequests);
-    const floodEndedAt = Date.now();
-    const recoveredAt = await recovery(async () => load.lastCountedAt > floodEndedAt);
+    const endedAt = Date.now();
+    const recoveredAt = await recovery(async () => load.lastCountedAt > endedAt);
     const failures = floodFailures(tally, plan.floodRequests);
     const outcome: FaultOutcome = {
       fault: this.name,
       injectedAt,
+      endedAt,
       recoveredAt,
       notes: [
         `${plan.floodRequests} requests from ${FLOODER} in ${(tally.durationMs / 1000).toFixed(1)} s over ${FLOODED_SERVICES.join(", ")}: ${tally.accepted} accepted (${tally.counted} counted), ${tally.limited} refused with 429 and Retry-After`,
@@ -117,5 +120,67 @@ export const floodFromOneAddress: Fault = {
       },
     };
     return outcome;
+  },
+};
+
+/** Malformed requests in flight at once: a busy bad client, beside the steady load. */
+const MALFORMED_CONCURRENCY = 8;
+
+/**
+ * Generated malformed requests (the api's property test's generator) to every public route of
+ * api 1 while the load runs: each must get a 4xx, never a 5xx, and no report POST among them may
+ * be accepted (202 is the only way into the count). Recovered when api 1 is ready afterwards.
+ */
+export const malformedRequests: Fault = {
+  name: "malformed requests (generated)",
+  async inject({ system, plan }) {
+    const api = system.replica("api 1");
+    const base = api.process.apiUrl as string;
+    const injectedAt = Date.now();
+    const seed = injectedAt % 2 ** 31;
+    const requests = fc.sample(malformedRequest, { numRuns: plan.malformedRequests, seed });
+    const statuses = new Map<string, number>();
+    const failures: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) {
+        const request = requests[next++] as MalformedRequest;
+        const status = await fetch(`${base}${request.path}`, {
+          method: request.method,
+          ...(request.method === "POST" ? { body: request.body, headers: request.headers } : {}),
+          signal: AbortSignal.timeout(10_000),
+        }).then(
+          async (response) => {
+            await response.arrayBuffer();
+            return response.status;
+          },
+          (error: Error) => `no answer (${error.name})`,
+        );
+        statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
+        const what = `${request.method} ${request.path.slice(0, 120)}`;
+        if (typeof status !== "number") failures.push(`${what}: ${status}`);
+        else if (status >= 500) failures.push(`${what}: ${status}`);
+        else if (request.method === "POST" && status < 400) failures.push(`${what}: accepted with ${status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: MALFORMED_CONCURRENCY }, worker));
+    const endedAt = Date.now();
+    const recoveredAt = await recovery(() => ready(api));
+    const answers = [...statuses]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([status, count]) => `${count} × ${status}`)
+      .join(", ");
+    return {
+      fault: this.name,
+      injectedAt,
+      endedAt,
+      recoveredAt,
+      notes: [`${requests.length} to api 1 (fast-check seed ${seed}): ${answers}`],
+      unheard: 0,
+      finalCheck: async () =>
+        failures.length === 0
+          ? undefined
+          : `${failures.length} malformed requests were not refused with a 4xx, e.g. ${failures.slice(0, 3).join("; ")}`,
+    };
   },
 };

@@ -18,6 +18,11 @@ export interface FaultOutcome {
   injectedAt: number;
   /** When the affected part answered again; undefined when it had not within the deadline. */
   recoveredAt: number | undefined;
+  /**
+   * For a fault that lasts (a flood, a batch of bad requests): when it stopped. Recovery is timed
+   * from then, since the system is meant to keep serving while it goes on.
+   */
+  endedAt?: number;
   notes: string[];
   /** Reports that may be stored although their client heard nothing (it hung up after the body). */
   unheard: number;
@@ -30,6 +35,12 @@ export interface FaultOutcome {
 export interface Fault {
   readonly name: string;
   inject(context: FaultContext): Promise<FaultOutcome>;
+}
+
+/** How long the system took to recover once the fault stopped; undefined when it never did. */
+export function recoveryMs(outcome: FaultOutcome): number | undefined {
+  if (outcome.recoveredAt === undefined) return undefined;
+  return outcome.recoveredAt - (outcome.endedAt ?? outcome.injectedAt);
 }
 
 /** A fault not recovered from by then has failed; the run goes on with the next one. */

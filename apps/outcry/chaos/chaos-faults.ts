@@ -1,4 +1,4 @@
-import { floodFromOneAddress } from "./abuse-faults.ts";
+import { floodFromOneAddress, malformedRequests } from "./abuse-faults.ts";
 import type { Fault } from "./chaos-fault.ts";
 import { droppedConnections, slowClients } from "./client-faults.ts";
 import { aggregatorKilledMidBatch, apiKilled, ingestKilled } from "./process-kills.ts";
@@ -12,6 +12,7 @@ export const FAULTS: readonly Fault[] = [
   slowClients,
   droppedConnections,
   floodFromOneAddress,
+  malformedRequests,
   apiKilled,
   aggregatorKilledMidBatch,
   ingestKilled,

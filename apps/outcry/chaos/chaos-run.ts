@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type postgres from "postgres";
-import type { FaultContext, FaultOutcome } from "./chaos-fault.ts";
+import { type FaultContext, type FaultOutcome, recoveryMs } from "./chaos-fault.ts";
 import { FAULTS } from "./chaos-faults.ts";
 import type { ChaosPlan } from "./chaos-plan.ts";
 import type { ChaosSystem } from "./chaos-system.ts";
@@ -62,10 +62,8 @@ export async function runChaos(
         }),
       );
       outcomes.push(outcome);
-      const recovery =
-        outcome.recoveredAt === undefined
-          ? "never"
-          : `${((outcome.recoveredAt - outcome.injectedAt) / 1000).toFixed(1)} s`;
+      const recoveredAfter = recoveryMs(outcome);
+      const recovery = recoveredAfter === undefined ? "never" : `${(recoveredAfter / 1000).toFixed(1)} s`;
       progress(`${fault.name}: recovered after ${recovery} (${outcome.notes.join("; ")})`);
       await sleep(plan.settleMs);
     }

@@ -1,4 +1,5 @@
 import { cpus, loadavg } from "node:os";
+import { recoveryMs } from "./chaos-fault.ts";
 import type { ChaosRun } from "./chaos-run.ts";
 import { formatTable, OUTSIDE_ROW, percentile, tableRows } from "./chaos-table.ts";
 import { unheardBound } from "./chaos-verdict.ts";
@@ -20,9 +21,7 @@ export function summarize(run: ChaosRun, failures: readonly string[], machine: s
   const rows = tableRows(run);
   const outside = rows.find((row) => row.fault === OUTSIDE_ROW);
   const seconds = (run.loadStoppedAt - run.loadStartedAt) / 1000;
-  const recoveries = run.outcomes.map((outcome) =>
-    outcome.recoveredAt === undefined ? Number.POSITIVE_INFINITY : outcome.recoveredAt - outcome.injectedAt,
-  );
+  const recoveries = run.outcomes.map((outcome) => recoveryMs(outcome) ?? Number.POSITIVE_INFINITY);
   const slowest = Math.max(...recoveries);
   const acks: number[] = [];
   for (let i = 0; i < load.log.length; i++)

@@ -1,4 +1,4 @@
-import type { FaultOutcome } from "./chaos-fault.ts";
+import { type FaultOutcome, recoveryMs } from "./chaos-fault.ts";
 import type { ReportLoad } from "./report-load.ts";
 
 /** What the run saw, gathered once the queues drained. */
@@ -77,8 +77,7 @@ export function tableRows(record: RunRecord): TableRow[] {
       ...(tallies[index] as Tally).summary(),
       fault: outcome.fault,
       atS: (outcome.injectedAt - record.loadStartedAt) / 1000,
-      recoveryS:
-        outcome.recoveredAt === undefined ? undefined : (outcome.recoveredAt - outcome.injectedAt) / 1000,
+      recoveryS: inSeconds(recoveryMs(outcome)),
       duplicates: excessWithin(record.excessByMinute, windows[index] as Window),
     }),
   );
@@ -150,6 +149,10 @@ function excessWithin(excessByMinute: ReadonlyMap<number, number>, window: Windo
     if (minute + 60_000 > window.from && minute <= window.to) excess += Math.max(0, over);
   }
   return excess;
+}
+
+function inSeconds(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 export function percentile(values: number[], p: number): number | undefined {
