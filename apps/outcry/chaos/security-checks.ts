@@ -34,7 +34,7 @@ const ZERO_ID = "00000000-0000-4000-8000-000000000000";
 const SCOPES = ["catalog:write", "webhooks:write", "keys:write"] as const;
 
 /**
- * The security sweep, run against the live system under load: every admin route of the OpenAPI
+ * The security sweep, run against the live system once the faults are over: every admin route of the OpenAPI
  * document without a key, with a forged one and with a key of another scope; every log line of
  * every process (one api replica logs each request at debug) searched for a key; the pages' CSP;
  * and every answer's headers and error bodies for server software, versions and stack traces.
@@ -109,7 +109,7 @@ export async function securityChecks(
       forbidden.failures.push(`${answer.request} with its own scope: ${answer.status}`);
   }
 
-  // The public surface, on a replica carrying the load.
+  // The public surface, on a replica that took the load and the faults.
   const publicBase = system.apiUrls[0] as string;
   const pages = ["/", "/services/spotify", "/services/no-such-service", `/incidents/${ZERO_ID}`, "/docs"];
   const csp = check(SECURITY_CHECK_NAMES[3], `${pages.join(", ")}, and the embeddable chart`);
