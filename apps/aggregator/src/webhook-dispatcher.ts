@@ -48,6 +48,9 @@ export class WebhookDispatcher {
     this.#queue = options.queue;
     this.#prefix = options.prefix;
     this.#logger = options.logger;
+    // Without a listener ioredis prints each reconnect failure raw on stderr; the loop already logs
+    // the outage, so the connection's own errors go to debug.
+    this.#reader.on("error", (error) => this.#logger.debug({ err: error }, "webhooks reader: redis error"));
   }
 
   start(): void {

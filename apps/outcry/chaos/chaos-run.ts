@@ -93,6 +93,14 @@ export async function runChaos(
       return { failed: 0 };
     });
     const drainMs = Date.now() - drainStarted;
+    // Logs are one JSON object a line, faults or not: a raw line is something printing on its own,
+    // such as a Redis client with nobody listening for its errors.
+    const raw = system.processes.flatMap((outcry) => outcry.output.filter((line) => !line.startsWith("{")));
+    if (raw.length > 0) {
+      lateFailures.push(
+        `${raw.length} log lines are not JSON, e.g. ${raw.slice(0, 2).join(" / ").slice(0, 300)}`,
+      );
+    }
     const audit = await auditCounts(sql, load.countedIds);
     const incidents = await sql`select extract(epoch from detected_at) * 1000 as at from incidents`;
     const doubleIncidents = await sql`

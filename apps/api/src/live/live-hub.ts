@@ -42,6 +42,11 @@ export class LiveHub implements LiveFeed {
     this.#queries = options.queries;
     this.#prefix = options.prefix;
     this.#logger = options.logger;
+    // Without a listener ioredis prints each reconnect failure raw on stderr; the read loop already
+    // logs the outage, so the connection's own errors go to debug.
+    this.#reader.on("error", (error) =>
+      this.#logger.debug({ err: error }, "live events reader: redis error"),
+    );
   }
 
   start(): void {
