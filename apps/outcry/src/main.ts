@@ -5,7 +5,7 @@ import { CliInputError, detectCsv } from "./cli/detect-csv.ts";
 import { evalDetection } from "./cli/eval-detection.ts";
 import { keysCommand } from "./cli/keys.ts";
 import { createLogger } from "./logger.ts";
-import { RedisServerMissingError } from "./redis-server.ts";
+import { DataDirInUseError, RedisServerMissingError } from "./redis-server.ts";
 import { ROLES, type Role, startSystem } from "./system.ts";
 
 const USAGE = `usage: outcry <command> [options]
@@ -142,6 +142,7 @@ main(process.argv.slice(2)).then(
     if (
       error instanceof ConfigError ||
       error instanceof RedisServerMissingError ||
+      error instanceof DataDirInUseError ||
       error instanceof CliInputError
     ) {
       process.stderr.write(`outcry: ${error.message}\n`);

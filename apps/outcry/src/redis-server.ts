@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,6 +14,17 @@ export class RedisServerMissingError extends Error {
       `redis-server was not found (REDIS_SERVER_BIN=${bin}). Outcry needs Redis 6.2 or newer. Either install it ` +
         "(Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) " +
         "or point REDIS_URL at a Redis you run.",
+    );
+  }
+}
+
+/** Another running outcry supervises the redis-server of this data folder. */
+export class DataDirInUseError extends Error {
+  override name = "DataDirInUseError";
+  constructor(dir: string, owner: number) {
+    super(
+      `the data folder's redis-server (${dir}) belongs to another outcry that is running (pid ${owner}). ` +
+        "Give each process its own DATA_DIR, or run one Redis and point every process at it with REDIS_URL.",
     );
   }
 }
@@ -38,7 +49,14 @@ export async function startSupervisedRedis(options: {
   const logger = options.logger.child({ component: "redis-server" });
   const dir = resolve(options.dataDir, "redis");
   mkdirSync(dir, { recursive: true });
-  await stopLeftover(join(dir, "redis.pid"), logger);
+  // Whose redis-server this folder's is: a running owner keeps it, a dead one left it over.
+  const ownerFile = join(dir, "owner.pid");
+  const pidFile = join(dir, "redis.pid");
+  const owner = readPid(ownerFile);
+  const server = readPid(pidFile);
+  if (owner && server && isAlive(owner) && isRedisServer(server)) throw new DataDirInUseError(dir, owner);
+  await stopLeftover(pidFile, logger);
+  writeFileSync(ownerFile, `${process.pid}\n`);
 
   const port = await freePort();
   const args = [
@@ -85,6 +103,7 @@ export async function startSupervisedRedis(options: {
       stopped ??= (async () => {
         stopping = true;
         const proc = child;
+        rmSync(ownerFile, { force: true });
         if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
         const exited = new Promise<void>((done) => proc.once("exit", () => done()));
         proc.kill("SIGTERM");
@@ -121,12 +140,17 @@ async function waitForPing(url: string, proc: ChildProcess, logFile: string): Pr
 
 /** A previous run killed without cleanup can leave its redis-server holding the data folder. */
 async function stopLeftover(pidFile: string, logger: Logger): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !isRedisServer(pid)) return;
+  const pid = readPid(pidFile);
+  if (!pid || !isRedisServer(pid)) return;
   logger.warn({ pid }, "stopping a redis-server left over from a previous run");
   process.kill(pid, "SIGTERM");
   for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100) await sleep(100);
+}
+
+function readPid(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, "utf8").trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function isRedisServer(pid: number): boolean {

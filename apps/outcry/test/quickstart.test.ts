@@ -95,11 +95,25 @@ describe("outcry start on embedded defaults", () => {
     expect(series.points.reduce((sum: number, point: { count: number }) => sum + point.count, 0)).toBe(1);
   });
 
+  // A second quickstart on the same folder once took the first's redis-server for a leftover and
+  // killed it (found by the series benchmark, which started two).
+  it("refuses a second outcry on its data folder, leaving its redis-server alone", async () => {
+    const pid = redisPid();
+    const second = await OutcryProcess.run(["start"], { DATA_DIR: dataDir });
+    expect(second.code).toBe(1);
+    expect(second.output).toContain(`belongs to another outcry that is running (pid ${outcry.process.pid})`);
+    expect(second.output).toContain("REDIS_URL");
+    expect(redisPid()).toBe(pid);
+    expect(isAlive(pid)).toBe(true);
+    expect((await fetch(`${outcry.apiUrl}/readyz`)).status).toBe(200);
+  });
+
   it("stops cleanly on SIGTERM and takes its redis-server with it", async () => {
     const pid = redisPid();
     expect(await outcry.stop("SIGTERM")).toBe(0);
     expect(outcry.output.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
     await waitFor(() => !isAlive(pid), { timeoutMs: 5_000, what: "redis-server to stop" });
+    expect(existsSync(join(dataDir, "redis", "owner.pid"))).toBe(false);
   });
 });
 
