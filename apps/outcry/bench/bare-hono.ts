@@ -1,7 +1,9 @@
 // The baselines: bare Hono handlers on @hono/node-server with no validation, Redis or Postgres.
 // POST /v1/reports parses the same JSON body and answers 202 (the intake benchmark's bar);
 // GET /v1/services/:slug/series answers a series of `points` zero points built once, the same
-// shape and size as Outcry's (the series benchmark's bar: what HTTP and JSON alone cost).
+// shape and size as Outcry's (the series benchmark's bar: what HTTP and JSON alone cost), gzipped
+// once too, for clients that take it (every browser does).
+import { gzipSync } from "node:zlib";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 
@@ -11,13 +13,13 @@ app.post("/v1/reports", async (c) => {
   return c.json({ id: crypto.randomUUID(), service: report.service, counted: true }, 202);
 });
 
-const canned = new Map<number, string>();
+const canned = new Map<number, { body: string; gzipped: Uint8Array<ArrayBuffer> }>();
 app.get("/v1/services/:slug/series", (c) => {
   const points = Number(c.req.query("points") ?? 1440);
-  let body = canned.get(points);
-  if (!body) {
+  let answer = canned.get(points);
+  if (!answer) {
     const start = Date.parse("2025-04-16T00:00:00Z");
-    body = JSON.stringify({
+    const body = JSON.stringify({
       service: c.req.param("slug"),
       points: Array.from({ length: points }, (_, index) => ({
         t: new Date(start + index * 60_000).toISOString(),
@@ -26,10 +28,13 @@ app.get("/v1/services/:slug/series", (c) => {
         upper: 9.5,
       })),
     });
-    canned.set(points, body);
+    answer = { body, gzipped: new Uint8Array(gzipSync(body)) };
+    canned.set(points, answer);
   }
   c.header("Content-Type", "application/json");
-  return c.body(body);
+  if (!/\bgzip\b/.test(c.req.header("accept-encoding") ?? "")) return c.body(answer.body);
+  c.header("Content-Encoding", "gzip");
+  return c.body(answer.gzipped);
 });
 
 const server = serve(
