@@ -189,7 +189,10 @@ export function formatTable(rows: readonly TableRow[]): string {
   );
   const line = (values: string[]) =>
     `| ${values.map((value, column) => (column === 0 ? value.padEnd(widths[column] as number) : value.padStart(widths[column] as number))).join(" | ")} |`;
-  const rule = `|${widths.map((width, column) => (column === 0 ? `${"-".repeat(width + 1)}-` : `${"-".repeat(width + 1)}:`)).join("|")}|`;
+  // The rule as Markdown formatters write it (Biome's lint keeps the docs so), numbers right-aligned.
+  const rule = line(
+    widths.map((width, column) => (column === 0 ? "-".repeat(width) : `${"-".repeat(width - 1)}:`)),
+  );
   return [line(cells[0] as string[]), rule, ...cells.slice(1).map(line)].join("\n");
 }
 
