@@ -8,11 +8,10 @@ import {
   seriesForService,
   upsertServices,
 } from "@outcry/db";
-import { createTestDatabase, type TestDatabase } from "@outcry/testing";
+import { createTestDatabase, PrivatePgBouncer, type TestDatabase } from "@outcry/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DetectorTick } from "../src/detector-tick.ts";
-import { PrivatePgBouncer } from "./private-pgbouncer.ts";
 
 function report(at: number, region = "GB"): Signal {
   return {

@@ -1,6 +1,7 @@
 export * from "./bluesky/index.ts";
 export { openEventStream, type ServerSentEvent } from "./event-stream.ts";
 export * from "./official/index.ts";
+export { PrivatePgBouncer } from "./private-pgbouncer.ts";
 export { body } from "./read-body.ts";
 export { LocalRedisCluster } from "./redis-cluster.ts";
 export { TcpProxy } from "./tcp-proxy.ts";

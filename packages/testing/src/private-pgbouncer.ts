@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "@outcry/testing";
+import { freePort } from "./test-redis.ts";
+import { waitFor } from "./wait-for.ts";
 
 /** Where Debian's package puts it (/usr/sbin is not on every user's PATH). */
 const CANDIDATES = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer"];
@@ -123,18 +124,6 @@ function pgbouncerBinary(): string {
   throw new Error(
     "pgbouncer is not installed: the PgBouncer tests need it (Debian: apt-get install pgbouncer; .ci/run installs it), or set PGBOUNCER_BIN",
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function accepts(port: number): Promise<boolean> {
