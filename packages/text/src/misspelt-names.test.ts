@@ -10,6 +10,7 @@ describe("MisspeltNames", () => {
     ["apple music", "apple-music"],
     ["prime video", "prime-video"],
     ["steam", "steam"],
+    ["paypal", "paypal"],
   ] as const) {
     names.add(name, service);
   }
@@ -35,5 +36,11 @@ describe("MisspeltNames", () => {
     expect(found("dinosaur night")).toEqual([]);
     // Neither word of the name spelt right: too far to call.
     expect(found("aple musik")).toEqual([]);
+    // A word the name begins with is a word of its own; a letter short is still a slip.
+    expect(found("disco night was down to earth")).toEqual([]);
+    expect(found("discor is down")).toEqual([["discord", "discor"]]);
+    // Another brand a letter away.
+    expect(found("paypay down")).toEqual([]);
+    expect(found("paypl down")).toEqual([["paypal", "paypl"]]);
   });
 });

@@ -16,6 +16,9 @@ const MIN_SIMILARITY = 0.93;
 // ("aple music", "disney plsu", "mercado apgo"), down to words of three letters.
 const PAIR_MIN_LENGTH = 3;
 const PAIR_MIN_SIMILARITY = 0.88;
+// Names of other things a letter from a catalog name, so never taken for a typo of it: PayPay is
+// a Japanese payments app, not PayPal.
+const LOOK_ALIKES: ReadonlySet<string> = new Set(["paypay"]);
 // Misspelt names are looked for among Latin-script words only: "netflxの再生" -> "netflx".
 const LATIN_WORD = /[\p{Script=Latin}\p{N}]+/gu;
 
@@ -84,10 +87,12 @@ export class MisspeltNames {
   }
 
   #closestSingle(token: string): { service: string; similarity: number } | undefined {
-    if (token.length < MIN_LENGTH || this.#known.has(token)) return undefined;
+    if (token.length < MIN_LENGTH || this.#known.has(token) || LOOK_ALIKES.has(token)) return undefined;
     let best: { service: string; similarity: number } | undefined;
     for (const candidate of this.#single.get(token.slice(0, 2)) ?? []) {
       if (Math.abs(candidate.name.length - token.length) > 2) continue;
+      // A name cut short by two letters or more is another word ("disco", "netfl"), not a slip.
+      if (candidate.name.length - token.length >= 2 && candidate.name.startsWith(token)) continue;
       const similarity = JaroWinklerDistance(token, candidate.name);
       if (similarity >= MIN_SIMILARITY && similarity > (best?.similarity ?? 0)) {
         best = { service: candidate.service, similarity };
