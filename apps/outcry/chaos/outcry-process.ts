@@ -4,6 +4,16 @@ import { waitFor } from "@outcry/testing";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
+/**
+ * Every outcry started here and still running. A test run cut short (its output piped into
+ * `head`, a Ctrl-C) exits without its afterAll; this stops them on the way out instead of leaving
+ * them and their redis-servers behind. SIGTERM, so each stops its own redis-server too.
+ */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGTERM");
+});
+
 /** Log lines kept per process: enough for a failure's message, bounded for a long chaos run. */
 const KEPT_LINES = 5_000;
 
@@ -27,6 +37,8 @@ export class OutcryProcess {
       for (const line of chunk.toString().split("\n")) if (line) this.output.push(line);
       if (this.output.length > KEPT_LINES) this.output.splice(0, this.output.length - KEPT_LINES);
     };
+    running.add(this.process);
+    this.process.once("exit", () => running.delete(this.process));
     this.process.stdout?.on("data", collect);
     this.process.stderr?.on("data", collect);
   }
