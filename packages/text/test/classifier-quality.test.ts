@@ -16,15 +16,15 @@ describe("the shipped complaint model on the held-out split", () => {
     expect(heldOut.filter((post) => post.label === "other").length).toBeGreaterThan(400);
   });
 
-  // The published figures are precision 94.97% (one false complaint short of the 95% target) and
-  // recall 90.1% (docs/text.md): the floors sit just under them, so a change that loses even a few
-  // posts' worth fails here.
-  it("keeps precision at 94.5% or better: few false complaints (the target is 95%, see docs/text.md)", () => {
-    expect(result.precision).toBeGreaterThanOrEqual(0.945);
+  // The published figures are precision 95.7% and recall 89.1%, six complaints short of the 90%
+  // target (docs/text.md; the fifth batch's held-out posts are harder to find than the rest): the
+  // floors sit just under them, so a change that loses even a few posts' worth fails here.
+  it("keeps precision at 95% or better: few false complaints (the target, see docs/text.md)", () => {
+    expect(result.precision).toBeGreaterThanOrEqual(0.95);
   });
 
-  it("finds at least 89.5% of the complaints (the target is 90%)", () => {
-    expect(result.recall).toBeGreaterThanOrEqual(0.895);
+  it("finds at least 88.5% of the complaints (the target is 90%)", () => {
+    expect(result.recall).toBeGreaterThanOrEqual(0.885);
   });
 
   it("names the right service for at least 97% of the complaints it keeps", () => {
