@@ -16,15 +16,14 @@ describe("the shipped complaint model on the held-out split", () => {
     expect(heldOut.filter((post) => post.label === "other").length).toBeGreaterThan(400);
   });
 
-  // The published figures are precision 95.7% and recall 89.1%, six complaints short of the 90%
-  // target (docs/text.md; the fifth batch's held-out posts are harder to find than the rest): the
-  // floors sit just under them, so a change that loses even a few posts' worth fails here.
+  // The published figures are precision 95.4% and recall 90.2% (docs/text.md): the floors sit at
+  // the targets, just under them, so a change that loses even a few posts' worth fails here.
   it("keeps precision at 95% or better: few false complaints (the target, see docs/text.md)", () => {
     expect(result.precision).toBeGreaterThanOrEqual(0.95);
   });
 
-  it("finds at least 88.5% of the complaints (the target is 90%)", () => {
-    expect(result.recall).toBeGreaterThanOrEqual(0.885);
+  it("finds at least 90% of the complaints (the target)", () => {
+    expect(result.recall).toBeGreaterThanOrEqual(0.9);
   });
 
   it("names the right service for at least 97% of the complaints it keeps", () => {
