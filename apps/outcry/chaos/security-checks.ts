@@ -9,14 +9,16 @@ export interface SecurityCheck {
   readonly failures: string[];
 }
 
+const CHECKS = {
+  unauthenticated: "admin routes without a valid key: 401",
+  forbidden: "admin routes with a key of another scope: 403",
+  keysLogged: "keys never logged",
+  csp: "pages send a strict Content-Security-Policy",
+  versions: "responses reveal no software or version",
+} as const;
+
 /** The checks of every run, in order, by name: the test looks for each in the summary. */
-export const SECURITY_CHECK_NAMES = [
-  "admin routes without a valid key: 401",
-  "admin routes with a key of another scope: 403",
-  "keys never logged",
-  "pages send a strict Content-Security-Policy",
-  "responses reveal no software or version",
-] as const;
+export const SECURITY_CHECK_NAMES = Object.values(CHECKS);
 
 /** What a response said, kept for the checks that read every answer of the sweep. */
 interface Seen {
@@ -26,6 +28,11 @@ interface Seen {
   body: string;
 }
 
+/** Sends a request and keeps its answer for the sweep. */
+type Send = (base: string, method: string, path: string, headers?: Record<string, string>) => Promise<Seen>;
+
+type Scope = (typeof SCOPES)[number];
+
 /** A key that looks real and exists nowhere. */
 const FORGED_KEY = `ocy_${randomBytes(32).toString("base64url")}`;
 /** A whole key in a log line: the six characters of a key's public prefix are not enough to match. */
@@ -34,10 +41,11 @@ const ZERO_ID = "00000000-0000-4000-8000-000000000000";
 const SCOPES = ["catalog:write", "webhooks:write", "keys:write"] as const;
 
 /**
- * The security sweep, run against the live system once the faults are over: every admin route of the OpenAPI
- * document without a key, with a forged one and with a key of another scope; every log line of
- * every process (one api replica logs each request at debug) searched for a key; the pages' CSP;
- * and every answer's headers and error bodies for server software, versions and stack traces.
+ * The security sweep, run against the live system once the faults are over: every admin route of
+ * the OpenAPI document without a key, with a forged one and with a key of another scope; every log
+ * line of every process (one api replica logs each request at debug) searched for a key; the
+ * pages' CSP; and every answer's headers and error bodies for server software, versions and stack
+ * traces.
  */
 export async function securityChecks(
   system: ChaosSystem,
@@ -47,7 +55,7 @@ export async function securityChecks(
   const logged = await system.startExtra("api", { LOG_LEVEL: "debug", LOG_REQUESTS: "true" });
   const keys = await createKeys(system);
   const seen: Seen[] = [];
-  const send = async (base: string, method: string, path: string, headers: Record<string, string> = {}) => {
+  const send: Send = async (base, method, path, headers = {}) => {
     const hasBody = method === "POST" || method === "PATCH" || method === "PUT";
     const response = await fetch(`${base}${path}`, {
       method,
@@ -65,15 +73,31 @@ export async function securityChecks(
     return answer;
   };
 
-  const adminBase = logged.apiUrl as string;
-  const document = JSON.parse((await send(adminBase, "GET", "/openapi.json")).body) as OpenApiDocument;
+  const admin = await sweepAdminRoutes(send, logged.apiUrl as string, keys);
+  // The public surface, on a replica that took the load and the faults.
+  const csp = await sweepPublicSurface(send, system.apiUrls[0] as string);
+  const versions = check(
+    CHECKS.versions,
+    `${seen.length} answers: headers, error bodies, asset URLs, /metrics`,
+  );
+  for (const answer of seen) versions.failures.push(...revealing(answer));
+
+  // Logs last: every request above has been answered, so its log line is written.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const keysLogged = checkLogs(system, logged, [...Object.values(keys), FORGED_KEY], admin.operations);
+  return [admin.unauthenticated, admin.forbidden, keysLogged, csp, versions];
+}
+
+/** Every admin operation without a valid key (401), and with a live key of each other scope (403). */
+async function sweepAdminRoutes(send: Send, base: string, keys: Record<Scope, string>) {
+  const document = JSON.parse((await send(base, "GET", "/openapi.json")).body) as OpenApiDocument;
   const operations = adminOperations(document);
   const unauthenticated = check(
-    SECURITY_CHECK_NAMES[0],
+    CHECKS.unauthenticated,
     `${operations.length} admin operations of /openapi.json, each without a key, with a forged one and with Basic credentials`,
   );
   const forbidden = check(
-    SECURITY_CHECK_NAMES[1],
+    CHECKS.forbidden,
     "each with a live key of every other scope, and one GET with the right scope",
   );
   if (operations.length === 0)
@@ -81,7 +105,7 @@ export async function securityChecks(
   for (const operation of operations) {
     for (const authorization of [undefined, `Bearer ${FORGED_KEY}`, "Basic YWRtaW46YWRtaW4="]) {
       const answer = await send(
-        adminBase,
+        base,
         operation.method,
         operation.path,
         authorization ? { authorization } : {},
@@ -93,77 +117,72 @@ export async function securityChecks(
       }
     }
     for (const scope of SCOPES.filter((other) => other !== operation.scope)) {
-      const answer = await send(adminBase, operation.method, operation.path, {
+      const answer = await send(base, operation.method, operation.path, {
         authorization: `Bearer ${keys[scope]}`,
       });
       if (answer.status !== 403)
         forbidden.failures.push(`${answer.request} with a ${scope} key: ${answer.status}`);
     }
   }
+  // The keys work: a 403 above is the scope's doing, not an unknown key's.
   const readable = operations.find((operation) => operation.method === "GET");
   if (readable) {
-    const answer = await send(adminBase, "GET", readable.path, {
+    const answer = await send(base, "GET", readable.path, {
       authorization: `Bearer ${keys[readable.scope]}`,
     });
     if (answer.status !== 200)
       forbidden.failures.push(`${answer.request} with its own scope: ${answer.status}`);
   }
+  return { unauthenticated, forbidden, operations: operations.length };
+}
 
-  // The public surface, on a replica that took the load and the faults.
-  const publicBase = system.apiUrls[0] as string;
+/** The pages' CSP and the chart's; also fetches the pages' assets and a spread of API answers. */
+async function sweepPublicSurface(send: Send, base: string): Promise<SecurityCheck> {
   const pages = ["/", "/services/spotify", "/services/no-such-service", `/incidents/${ZERO_ID}`, "/docs"];
-  const csp = check(SECURITY_CHECK_NAMES[3], `${pages.join(", ")}, and the embeddable chart`);
+  const csp = check(CHECKS.csp, `${pages.join(", ")}, and the embeddable chart`);
   const assets = new Set<string>();
   for (const page of pages) {
-    const answer = await send(publicBase, "GET", page);
+    const answer = await send(base, "GET", page);
     csp.failures.push(...cspFailures(answer));
     for (const [, asset] of answer.body.matchAll(/(?:src|href)="(\/(?:docs\/)?assets\/[^"]+)"/g)) {
       assets.add(asset as string);
     }
   }
-  for (const asset of assets) await send(publicBase, "GET", asset);
-  const chart = await send(publicBase, "GET", "/v1/services/spotify/chart.svg");
+  for (const asset of assets) await send(base, "GET", asset);
+  const chart = await send(base, "GET", "/v1/services/spotify/chart.svg");
   if (!/default-src 'none'/.test(chart.headers.get("content-security-policy") ?? "")) {
     csp.failures.push(
       `${chart.request}: Content-Security-Policy ${chart.headers.get("content-security-policy")}`,
     );
   }
-  for (const path of [
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "/v1/services",
-    "/v1/nothing-here",
-    "/v1/services/spotify/series?from=yesterday",
-  ]) {
-    await send(publicBase, "GET", path);
-  }
-  await send(publicBase, "POST", "/v1/reports");
-  const versions = check(
-    SECURITY_CHECK_NAMES[4],
-    `${seen.length} answers: headers, error bodies, asset URLs, /metrics`,
-  );
-  for (const answer of seen) versions.failures.push(...revealing(answer));
+  const paths = ["/healthz", "/readyz", "/metrics", "/v1/services", "/v1/nothing-here"];
+  for (const path of [...paths, "/v1/services/spotify/series?from=yesterday"]) await send(base, "GET", path);
+  await send(base, "POST", "/v1/reports");
+  return csp;
+}
 
-  // Logs last: every request above has been answered, so its log line is written.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const secrets = [...Object.values(keys), FORGED_KEY];
+/** No key in any log line of any process; the debug replica must have logged the sweep. */
+function checkLogs(
+  system: ChaosSystem,
+  logged: OutcryProcess,
+  secrets: string[],
+  adminOperations: number,
+): SecurityCheck {
   const logs = system.processes.flatMap((outcry) => outcry.output);
   const requestLines = logged.output.filter((line) => line.includes('"msg":"request"')).length;
   const keysLogged = check(
-    SECURITY_CHECK_NAMES[2],
+    CHECKS.keysLogged,
     `${logs.length.toLocaleString("en-US")} log lines of ${system.processes.length} processes, ${requestLines} of them request lines`,
   );
-  // The check could not fail if nothing was logged: the debug replica must have logged the sweep.
-  if (requestLines < operations.length)
+  // The check could not fail if nothing was logged.
+  if (requestLines < adminOperations)
     keysLogged.failures.push(`only ${requestLines} requests were logged at debug level`);
   const leaks = logs.filter(
     (line) => KEY_IN_TEXT.test(line) || secrets.some((secret) => line.includes(secret)),
   );
   if (leaks.length > 0)
     keysLogged.failures.push(`${leaks.length} log lines hold a key, e.g. ${leaks[0]?.slice(0, 200)}`);
-
-  return [unauthenticated, forbidden, keysLogged, csp, versions];
+  return keysLogged;
 }
 
 function check(name: string, detail: string): SecurityCheck {
@@ -171,7 +190,7 @@ function check(name: string, detail: string): SecurityCheck {
 }
 
 /** A key of each scope, made as an operator would, with `outcry keys create`. */
-async function createKeys(system: ChaosSystem): Promise<Record<(typeof SCOPES)[number], string>> {
+async function createKeys(system: ChaosSystem): Promise<Record<Scope, string>> {
   const keys = await Promise.all(
     SCOPES.map(async (scope) => {
       const { code, output } = await OutcryProcess.run(
@@ -184,7 +203,7 @@ async function createKeys(system: ChaosSystem): Promise<Record<(typeof SCOPES)[n
       return [scope, key] as const;
     }),
   );
-  return Object.fromEntries(keys) as Record<(typeof SCOPES)[number], string>;
+  return Object.fromEntries(keys) as Record<Scope, string>;
 }
 
 interface OpenApiDocument {
@@ -198,7 +217,7 @@ function adminOperations(document: OpenApiDocument) {
       const scope = operation.security?.find((requirement) => requirement.bearerAuth)?.bearerAuth?.[0];
       if (!scope) return [];
       const concrete = path.replace("{slug}", "spotify").replace(/\{[^}]+\}/g, ZERO_ID);
-      return [{ method: method.toUpperCase(), path: concrete, scope: scope as (typeof SCOPES)[number] }];
+      return [{ method: method.toUpperCase(), path: concrete, scope: scope as Scope }];
     }),
   );
 }
