@@ -10,13 +10,22 @@ const FLOODER = "203.0.113.66";
  * Quiet services the steady load never reports: the flooder spreads over several of them, as an
  * attacker would to get round the one-report-per-service rule, and none may open an incident.
  */
-export const FLOODED_SERVICES = ["netflix", "youtube", "hulu", "twitch"] as const;
+const FLOODED_SERVICES = ["netflix", "youtube", "hulu", "twitch"] as const;
 
 /** The rate limit the chaos system runs with: the default of RATE_LIMIT_PER_MINUTE. */
 const RATE_LIMIT_PER_MINUTE = 10;
 
-/** Requests the flooder keeps in flight: one busy client with a pooled connection or sixteen. */
+/** Requests the flooder keeps in flight at once. */
 const FLOOD_CONCURRENCY = 16;
+
+/** Runs `task(0)` to `task(count - 1)`, at most `concurrency` at a time, in order of their index. */
+async function inParallel(count: number, concurrency: number, task: (index: number) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
 
 interface FloodTally {
   accepted: number;
@@ -39,25 +48,21 @@ async function flood(load: ReportLoad, requests: number): Promise<FloodTally> {
     durationMs: 0,
   };
   const started = Date.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < requests) {
-      const service = FLOODED_SERVICES[next++ % FLOODED_SERVICES.length] as string;
-      const answer = await load.sendAs(FLOODER, { service, problem: "website", region: "FR" });
-      if (answer.status === 202) {
-        tally.accepted++;
-        if (answer.counted) tally.counted++;
-      } else if (answer.status === 429) {
-        tally.limited++;
-        // Retry-After in whole seconds, at least one (RFC 9110 §10.2.3).
-        if (!/^[1-9]\d*$/.test(answer.retryAfter ?? "")) tally.limitedWithoutRetryAfter++;
-      } else {
-        const status = String(answer.status);
-        tally.other.set(status, (tally.other.get(status) ?? 0) + 1);
-      }
+  await inParallel(requests, FLOOD_CONCURRENCY, async (index) => {
+    const service = FLOODED_SERVICES[index % FLOODED_SERVICES.length] as string;
+    const answer = await load.sendAs(FLOODER, { service, problem: "website", region: "FR" });
+    if (answer.status === 202) {
+      tally.accepted++;
+      if (answer.counted) tally.counted++;
+    } else if (answer.status === 429) {
+      tally.limited++;
+      // Retry-After in whole seconds, at least one (RFC 9110 §10.2.3).
+      if (!/^[1-9]\d*$/.test(answer.retryAfter ?? "")) tally.limitedWithoutRetryAfter++;
+    } else {
+      const status = String(answer.status);
+      tally.other.set(status, (tally.other.get(status) ?? 0) + 1);
     }
-  };
-  await Promise.all(Array.from({ length: FLOOD_CONCURRENCY }, worker));
+  });
   tally.durationMs = Date.now() - started;
   return tally;
 }
@@ -141,29 +146,25 @@ export const malformedRequests: Fault = {
     const requests = fc.sample(malformedRequest, { numRuns: plan.malformedRequests, seed });
     const statuses = new Map<string, number>();
     const failures: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < requests.length) {
-        const request = requests[next++] as MalformedRequest;
-        const status = await fetch(`${base}${request.path}`, {
-          method: request.method,
-          ...(request.method === "POST" ? { body: request.body, headers: request.headers } : {}),
-          signal: AbortSignal.timeout(10_000),
-        }).then(
-          async (response) => {
-            await response.arrayBuffer();
-            return response.status;
-          },
-          (error: Error) => `no answer (${error.name})`,
-        );
-        statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
-        const what = `${request.method} ${request.path.slice(0, 120)}`;
-        if (typeof status !== "number") failures.push(`${what}: ${status}`);
-        else if (status >= 500) failures.push(`${what}: ${status}`);
-        else if (request.method === "POST" && status < 400) failures.push(`${what}: accepted with ${status}`);
-      }
-    };
-    await Promise.all(Array.from({ length: MALFORMED_CONCURRENCY }, worker));
+    await inParallel(requests.length, MALFORMED_CONCURRENCY, async (index) => {
+      const request = requests[index] as MalformedRequest;
+      const status = await fetch(`${base}${request.path}`, {
+        method: request.method,
+        ...(request.method === "POST" ? { body: request.body, headers: request.headers } : {}),
+        signal: AbortSignal.timeout(10_000),
+      }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        },
+        (error: Error) => `no answer (${error.name})`,
+      );
+      statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
+      const what = `${request.method} ${request.path.slice(0, 120)}`;
+      if (typeof status !== "number") failures.push(`${what}: ${status}`);
+      else if (status >= 500) failures.push(`${what}: ${status}`);
+      else if (request.method === "POST" && status < 400) failures.push(`${what}: accepted with ${status}`);
+    });
     const endedAt = Date.now();
     const recoveredAt = await recovery(() => ready(api));
     const answers = [...statuses]
