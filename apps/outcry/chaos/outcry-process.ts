@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "@outcry/testing";
 
@@ -33,14 +34,11 @@ export class OutcryProcess {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_REQUESTS: "false", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) if (line) this.output.push(line);
-      if (this.output.length > KEPT_LINES) this.output.splice(0, this.output.length - KEPT_LINES);
-    };
     running.add(this.process);
     this.process.once("exit", () => running.delete(this.process));
-    this.process.stdout?.on("data", collect);
-    this.process.stderr?.on("data", collect);
+    for (const stream of [this.process.stdout, this.process.stderr]) {
+      if (stream) keepLines(stream, this.output, KEPT_LINES);
+    }
   }
 
   /** Starts `outcry start --role <role>` and waits until it says it is up. */
@@ -68,7 +66,8 @@ export class OutcryProcess {
   static run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
     const outcry = new OutcryProcess(args, env);
     return new Promise((resolve) =>
-      outcry.process.once("exit", (code) => resolve({ code, output: outcry.output.join("\n") })),
+      // "close", not "exit": once its output has been read to the end, last line included.
+      outcry.process.once("close", (code) => resolve({ code, output: outcry.output.join("\n") })),
     );
   }
 
@@ -91,4 +90,17 @@ export class OutcryProcess {
     this.process.kill(signal);
     return exited;
   }
+}
+
+/**
+ * Appends each whole line the stream writes to `lines`, keeping the last `max`. Whole lines: a pipe
+ * hands over chunks that may end mid-line (a long log line with a stack trace), and a chunk split
+ * into lines as it comes would cut such a line in two.
+ */
+export function keepLines(stream: NodeJS.ReadableStream, lines: string[], max: number): void {
+  createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+    if (!line) return;
+    lines.push(line);
+    if (lines.length > max) lines.splice(0, lines.length - max);
+  });
 }
