@@ -1,6 +1,7 @@
 import { type MalformedRequest, malformedRequest } from "@outcry/testing/malformed-requests";
 import fc from "fast-check";
 import { type Fault, type FaultOutcome, ready, recovery } from "./chaos-fault.ts";
+import { CHAOS_RATE_LIMIT_PER_MINUTE } from "./chaos-system.ts";
 import type { ReportLoad } from "./report-load.ts";
 
 /** An address none of the simulated reporters has (TEST-NET-3, RFC 5737). */
@@ -11,9 +12,6 @@ const FLOODER = "203.0.113.66";
  * attacker would to get round the one-report-per-service rule, and none may open an incident.
  */
 const FLOODED_SERVICES = ["netflix", "youtube", "hulu", "twitch"] as const;
-
-/** The rate limit the chaos system runs with: the default of RATE_LIMIT_PER_MINUTE. */
-const RATE_LIMIT_PER_MINUTE = 10;
 
 /** Requests the flooder keeps in flight at once. */
 const FLOOD_CONCURRENCY = 16;
@@ -70,7 +68,7 @@ async function flood(load: ReportLoad, requests: number): Promise<FloodTally> {
 /** Why the flood's answers are wrong, or an empty list. */
 function floodFailures(tally: FloodTally, requests: number): string[] {
   // The limit is a sliding minute: a flood running t seconds gets up to limit × (1 + t/60) through.
-  const allowed = Math.ceil(RATE_LIMIT_PER_MINUTE * (1 + tally.durationMs / 60_000));
+  const allowed = Math.ceil(CHAOS_RATE_LIMIT_PER_MINUTE * (1 + tally.durationMs / 60_000));
   const failures: string[] = [];
   if (tally.accepted > allowed) {
     failures.push(

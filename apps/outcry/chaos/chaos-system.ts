@@ -28,6 +28,9 @@ const LAYOUT: ReadonlyArray<{ name: string; role: ChaosRole }> = [
   { name: "ingest", role: "ingest" },
 ];
 
+/** Reports one address may send a minute: set for the run, so the flood knows where the limit is. */
+export const CHAOS_RATE_LIMIT_PER_MINUTE = 10;
+
 /** Key prefix of the run's queues in its own Redis. */
 export const QUEUE_PREFIX = "chaos";
 
@@ -182,6 +185,7 @@ export class ChaosSystem {
       DATA_DIR: this.#dataDir,
       // Every simulated reporter has an address of its own, sent in X-Forwarded-For.
       TRUST_PROXY: "1",
+      RATE_LIMIT_PER_MINUTE: String(CHAOS_RATE_LIMIT_PER_MINUTE),
       // Replicas must agree on reporter keys, or a reporter could be counted once per replica.
       REPORTER_KEY_SECRET: "chaos-suite-reporter-key-secret",
       // A batch held by a killed aggregator comes back after 5 s rather than the default 30.

@@ -107,8 +107,7 @@ export class ReportLoad {
       const sentAt = Date.now();
       const started = performance.now();
       const answer = await this.#send(n, sentAt);
-      this.log.add(sentAt, performance.now() - started, answer);
-      this.statuses.set(answer, (this.statuses.get(answer) ?? 0) + 1);
+      this.#tally(sentAt, started, answer);
       if (answer === NO_ANSWER) await sleep(20);
     }
   }
@@ -144,8 +143,7 @@ export class ReportLoad {
       this.#noAnswer(error);
       return { status: NO_ANSWER as Answer, retryAfter: undefined, counted: false };
     });
-    this.log.add(sentAt, performance.now() - started, answer.status);
-    this.statuses.set(answer.status, (this.statuses.get(answer.status) ?? 0) + 1);
+    this.#tally(sentAt, started, answer.status);
     return answer;
   }
 
@@ -175,6 +173,12 @@ export class ReportLoad {
       }
     }
     return NO_ANSWER;
+  }
+
+  /** Records one answer: in the log, and in the count by status. */
+  #tally(sentAt: number, started: number, answer: Answer): void {
+    this.log.add(sentAt, performance.now() - started, answer);
+    this.statuses.set(answer, (this.statuses.get(answer) ?? 0) + 1);
   }
 
   #noAnswer(error: unknown): void {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { ApiKeyScope } from "@outcry/core";
 import type { ChaosSystem } from "./chaos-system.ts";
 import { OutcryProcess } from "./outcry-process.ts";
 
@@ -31,14 +32,12 @@ interface Seen {
 /** Sends a request and keeps its answer for the sweep. */
 type Send = (base: string, method: string, path: string, headers?: Record<string, string>) => Promise<Seen>;
 
-type Scope = (typeof SCOPES)[number];
-
 /** A key that looks real and exists nowhere. */
 const FORGED_KEY = `ocy_${randomBytes(32).toString("base64url")}`;
 /** A whole key in a log line: the six characters of a key's public prefix are not enough to match. */
 const KEY_IN_TEXT = /ocy_[A-Za-z0-9_-]{20,}/;
 const ZERO_ID = "00000000-0000-4000-8000-000000000000";
-const SCOPES = ["catalog:write", "webhooks:write", "keys:write"] as const;
+const SCOPES = ApiKeyScope.options;
 
 /**
  * The security sweep, run against the live system once the faults are over: every admin route of
@@ -89,7 +88,7 @@ export async function securityChecks(
 }
 
 /** Every admin operation without a valid key (401), and with a live key of each other scope (403). */
-async function sweepAdminRoutes(send: Send, base: string, keys: Record<Scope, string>) {
+async function sweepAdminRoutes(send: Send, base: string, keys: Record<ApiKeyScope, string>) {
   const document = JSON.parse((await send(base, "GET", "/openapi.json")).body) as OpenApiDocument;
   const operations = adminOperations(document);
   const unauthenticated = check(
@@ -190,7 +189,7 @@ function check(name: string, detail: string): SecurityCheck {
 }
 
 /** A key of each scope, made as an operator would, with `outcry keys create`. */
-async function createKeys(system: ChaosSystem): Promise<Record<Scope, string>> {
+async function createKeys(system: ChaosSystem): Promise<Record<ApiKeyScope, string>> {
   const keys = await Promise.all(
     SCOPES.map(async (scope) => {
       const { code, output } = await OutcryProcess.run(
@@ -203,7 +202,7 @@ async function createKeys(system: ChaosSystem): Promise<Record<Scope, string>> {
       return [scope, key] as const;
     }),
   );
-  return Object.fromEntries(keys) as Record<Scope, string>;
+  return Object.fromEntries(keys) as Record<ApiKeyScope, string>;
 }
 
 interface OpenApiDocument {
@@ -217,7 +216,7 @@ function adminOperations(document: OpenApiDocument) {
       const scope = operation.security?.find((requirement) => requirement.bearerAuth)?.bearerAuth?.[0];
       if (!scope) return [];
       const concrete = path.replace("{slug}", "spotify").replace(/\{[^}]+\}/g, ZERO_ID);
-      return [{ method: method.toUpperCase(), path: concrete, scope: scope as Scope }];
+      return [{ method: method.toUpperCase(), path: concrete, scope: scope as ApiKeyScope }];
     }),
   );
 }
